@@ -1,0 +1,98 @@
+"""Build or serve the bilingual site: one MkDocs build per language.
+
+    python scripts/site.py build [--site-dir site]   # zh at the root, en under en/
+    python scripts/site.py serve                     # http://127.0.0.1:8000, live reload
+
+`mkdocs serve` serves a single config, so it cannot show both languages under
+one address; this wraps MkDocs' own live-reload server around both builds.
+"""
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.livereload import LiveReloadServer
+
+ROOT = Path(__file__).resolve().parent.parent
+# (config file, site sub-directory): zh first, because a build empties its site_dir.
+LANGUAGES = (("mkdocs.yml", ""), ("mkdocs.en.yml", "en"))
+WATCHED = ("docs", "snippets", "overrides", "hooks", "benchmarks", "mkdocs.yml", "mkdocs.en.yml")
+
+log = logging.getLogger("site")
+
+
+def build_site(site_dir: Path, strict: bool = True, serving: bool = False) -> None:
+    """Build every language into site_dir. Raises on a warning when strict."""
+    os.chdir(ROOT)  # snippets' base_path and hooks resolve paths from here
+    for config_file, sub in LANGUAGES:
+        config = load_config(
+            config_file=str(ROOT / config_file),
+            site_dir=str(site_dir / sub),
+            strict=strict,
+        )
+        config.plugins.on_startup(command="serve" if serving else "build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+
+
+def serve(host: str, port: int) -> None:
+    site_dir = Path(tempfile.mkdtemp(prefix="handbook-site-"))
+    os.environ.setdefault("SITE_URL", f"http://{host}:{port}/")
+
+    def builder():
+        try:
+            build_site(site_dir, strict=False, serving=True)
+        except Exception as exc:  # keep serving the last good build
+            log.error("Build failed: %s", exc)
+
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
+
+    def error_page(code):
+        page = site_dir / "404.html"
+        return page.read_bytes() if code == 404 and page.is_file() else None
+
+    server.error_handler = error_page
+    builder()
+    for path in WATCHED:
+        if (ROOT / path).exists():
+            server.watch(str(ROOT / path))
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        log.info("Shutting down...")
+    finally:
+        server.shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="strict build of both languages")
+    b.add_argument("--site-dir", default="site")
+    s = sub.add_parser("serve", help="serve both languages with live reload")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    if args.command == "build":
+        try:
+            build_site(Path(args.site_dir).resolve())
+        except Exception as exc:  # mkdocs' Abort carries the strict-mode summary
+            print(f"Build failed: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    serve(args.host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
