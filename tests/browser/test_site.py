@@ -1,0 +1,42 @@
+"""The built site, as a reader's browser sees it: both languages, the language
+switch, search in Chinese and English, and no request to any other host."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# A Chinese word that sits inside a sentence (found only with jieba
+# segmentation), and an English word the stemmer changes.
+SEARCHES = {"zh": ("判别器", ""), "en": ("adversarial", "en/")}
+TWIN = "qa/fundamentals/"
+
+
+@pytest.mark.parametrize("lang,root", [("zh", ""), ("en", "en/")])
+def test_home_page_declares_its_language(site_page, lang, root):
+    site_page.goto(site_page.base + root)
+    assert site_page.locator("html").get_attribute("lang") == lang
+    assert site_page.locator("h1").first.is_visible()
+    site_page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("start,target,name", [("", "en/", "English"), ("en/", "", "简体中文")])
+def test_language_switch_lands_on_the_twin_page(site_page, start, target, name):
+    site_page.goto(site_page.base + start + TWIN)
+    site_page.locator(".md-header .md-select").hover()
+    site_page.get_by_role("link", name=name).click()
+    site_page.wait_for_url(site_page.base + target + TWIN)
+    assert site_page.url == site_page.base + target + TWIN
+    site_page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_search_finds_a_word(site_page, lang):
+    term, root = SEARCHES[lang]
+    site_page.goto(site_page.base + root)
+    box = site_page.locator("input.md-search__input")
+    box.click()
+    box.fill(term)
+    results = site_page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15_000)
+    assert results.count() > 0, f"no search results for {term!r} on the {lang} site"
+    site_page.watch.assert_clean()

@@ -1,0 +1,77 @@
+"""Shared test setup. Environment first: it must be set before TensorFlow,
+Keras or matplotlib are imported by any test module."""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_CACHE = Path(os.environ.get("HANDBOOK_CACHE", ROOT / ".cache"))
+for _var, _sub in (("KERAS_HOME", "keras"), ("MPLCONFIGDIR", "matplotlib"), ("KAGGLEHUB_CACHE", "kagglehub")):
+    os.environ.setdefault(_var, str(_CACHE / _sub))
+    Path(os.environ[_var]).mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # the full TF package logs CUDA warnings on CPU
+os.environ.setdefault("MPLBACKEND", "Agg")
+tempfile.tempdir = None
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # `import snippets...` from any working directory
+
+
+# --- The built site, shared by the build test and the browser tests ---------
+
+import functools  # noqa: E402
+import http.server  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@dataclass
+class BuiltSite:
+    path: Path
+    url: str
+    returncode: int
+    log: str
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> BuiltSite:
+    """A strict build of both languages, made for the address it is served at."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/"
+    site = tmp_path_factory.mktemp("site")
+    env = dict(os.environ, SITE_URL=url)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "site.py"), "build", "--site-dir", str(site)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    return BuiltSite(site, url, result.returncode, result.stdout + result.stderr)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site) -> BuiltSite:
+    if built_site.returncode != 0:
+        pytest.fail("The site did not build; see tests/test_site_build.py for the build log.")
+    port = int(built_site.url.rsplit(":", 1)[1].strip("/"))
+    handler = functools.partial(_QuietHandler, directory=str(built_site.path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield built_site
+    server.shutdown()

@@ -1,0 +1,35 @@
+"""The whole site builds in strict mode, in both languages, without a warning.
+
+Strict mode turns MkDocs' warnings into failures: a broken link or anchor, a
+page missing from the nav, a missing snippet file (check_paths), an unknown
+question topic (hooks/questions.py). The log names the page to fix.
+"""
+
+import re
+
+
+def test_both_languages_build_strictly_without_warnings(built_site):
+    problems = [line for line in built_site.log.splitlines() if re.match(r"^(WARNING|ERROR)\b", line) or "Error" in line]
+    assert built_site.returncode == 0 and not problems, (
+        "`python scripts/site.py build` failed. Fix these (each names the page):\n"
+        + "\n".join(problems or built_site.log.splitlines()[-30:])
+    )
+
+
+def test_each_language_is_at_its_own_root(built_site):
+    zh = (built_site.path / "index.html").read_text("utf-8")
+    en = (built_site.path / "en" / "index.html").read_text("utf-8")
+    assert '<html lang="zh"' in zh
+    assert '<html lang="en"' in en
+
+
+def test_each_language_has_its_own_search_index(built_site):
+    zh = (built_site.path / "search" / "search_index.json").read_text("utf-8")
+    en = (built_site.path / "en" / "search" / "search_index.json").read_text("utf-8")
+    assert '"lang":["zh"]' in zh.replace(" ", "") and '"lang":["en"]' in en.replace(" ", "")
+    assert '"location":"en/' not in zh.replace(" ", ""), "the zh index must not list English pages"
+
+
+def test_bilingual_404_page(built_site):
+    page = (built_site.path / "404.html").read_text("utf-8")
+    assert "页面不存在" in page and "Page not found" in page
