@@ -36,6 +36,7 @@ def test_search_finds_a_word(site_page, lang):
     box = site_page.locator("input.md-search__input")
     box.click()
     box.fill(term)
+    box.press("End")  # Material searches on key events; fill() alone sends none
     results = site_page.locator(".md-search-result__item")
     results.first.wait_for(timeout=15_000)
     assert results.count() > 0, f"no search results for {term!r} on the {lang} site"
