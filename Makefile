@@ -1,0 +1,62 @@
+# Two commands for everyone: `make serve` (preview) and `make test` (everything CI checks).
+# Each sets up .venv from the pinned requirements on its own.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+CHROMIUM ?= /usr/bin/chromium
+# Keep tool caches inside the checkout, not in $HOME.
+export HANDBOOK_CACHE ?= $(CURDIR)/.cache
+export KERAS_HOME ?= $(HANDBOOK_CACHE)/keras
+export MPLCONFIGDIR ?= $(HANDBOOK_CACHE)/matplotlib
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export NO_MKDOCS_2_WARNING ?= 1
+export CHROMIUM
+
+.PHONY: help serve test build bench lock browser clean
+
+help:
+	@echo "make serve   set up .venv and serve both languages at http://127.0.0.1:8000 (live reload)"
+	@echo "make test    set up .venv (and Chromium) and run every test"
+	@echo "make build   write the complete static site to site/ (zh at the root, en under site/en/)"
+	@echo "make bench   train every example at its default size; write benchmarks/results.json"
+	@echo "make lock    re-pin requirements.txt from requirements.in"
+
+# The venv is rebuilt whenever requirements.txt changes (the stamp carries its checksum).
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+serve: $(STAMP)
+	$(PY) scripts/site.py serve --host 127.0.0.1 --port 8000
+
+build: $(STAMP)
+	$(PY) scripts/site.py build --site-dir site
+
+test: $(STAMP) browser
+	$(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+# Debian's Chromium for the browser tests (Playwright cannot download a browser here).
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing chromium and fonts-noto-cjk with apt-get..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	else \
+		echo "WARNING: no Chromium at $(CHROMIUM). Install it (sudo apt-get install chromium fonts-noto-cjk)"; \
+		echo "         or set CHROMIUM=/path/to/chrome; the browser tests fail without it."; \
+	fi
+
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.in
+	$(PY) -m pip freeze --exclude-editable > requirements.txt
+
+clean:
+	rm -rf site .cache .pytest_cache
