@@ -33,3 +33,16 @@ def test_each_language_has_its_own_search_index(built_site):
 def test_bilingual_404_page(built_site):
     page = (built_site.path / "404.html").read_text("utf-8")
     assert "页面不存在" in page and "Page not found" in page
+
+
+EXTERNAL_ASSET = re.compile(r'<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc="(?:https?:)?//|<link\b[^>]*\brel="(?:stylesheet|preload|preconnect|dns-prefetch|modulepreload|icon)"[^>]*\bhref="(?:https?:)?//')
+FONT_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com")
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    offenders = []
+    for page in sorted(built_site.path.rglob("*.html")):
+        html = page.read_text("utf-8")
+        if EXTERNAL_ASSET.search(html) or any(host in html for host in FONT_HOSTS):
+            offenders.append(page.relative_to(built_site.path).as_posix())
+    assert not offenders, f"These built pages load scripts, styles, fonts or images from other hosts: {offenders}"

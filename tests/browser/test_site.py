@@ -41,3 +41,11 @@ def test_search_finds_a_word(site_page, lang):
     results.first.wait_for(timeout=15_000)
     assert results.count() > 0, f"no search results for {term!r} on the {lang} site"
     site_page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("root", ["", "en/"])
+def test_math_renders_with_the_sites_own_katex(site_page, root):
+    site_page.goto(site_page.base + root + TWIN)
+    site_page.locator(".katex").first.wait_for(timeout=10_000)
+    assert site_page.locator(".arithmatex .katex").count() > 0
+    site_page.watch.assert_clean()
