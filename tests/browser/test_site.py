@@ -46,6 +46,6 @@ def test_search_finds_a_word(site_page, lang):
 @pytest.mark.parametrize("root", ["", "en/"])
 def test_math_renders_with_the_sites_own_katex(site_page, root):
     site_page.goto(site_page.base + root + TWIN)
-    site_page.locator(".katex").first.wait_for(timeout=10_000)
+    site_page.locator(".katex").first.wait_for(state="attached", timeout=10_000)
     assert site_page.locator(".arithmatex .katex").count() > 0
     site_page.watch.assert_clean()
