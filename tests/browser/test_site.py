@@ -36,9 +36,14 @@ def test_search_finds_a_word(site_page, lang):
     box = site_page.locator("input.md-search__input")
     box.click()
     box.fill(term)
-    box.press("End")  # Material searches on key events; fill() alone sends none
     results = site_page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=15_000)
+    # Material searches on key events (fill() sends none), and drops a query
+    # typed before its worker has loaded the index: nudge until it answers.
+    for _ in range(40):
+        box.press("End")
+        if results.count():
+            break
+        site_page.wait_for_timeout(500)
     assert results.count() > 0, f"no search results for {term!r} on the {lang} site"
     site_page.watch.assert_clean()
 
