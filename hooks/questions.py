@@ -9,12 +9,21 @@ From these, this hook
   and names the page, the question and the allowed values);
 * adds the localized labels to the page's tags (Material's tags plugin then
   lists the page on the tags index);
-* renders a badge line under the heading: difficulty and topic links.
+* renders a line under the heading: difficulty, topic links, and a "report an
+  error" link that opens a pre-filled GitHub issue (page, anchor, language,
+  commit);
+* adds an "expand / collapse all answers" switch to every page with questions;
+* writes every question, with its answers, to assets/questions.json for the
+  practice page (docs/*/practice.md, docs/assets/javascripts/practice.js).
 """
 
 import html
+import json
+import os
 import re
+import subprocess
 from pathlib import Path
+from urllib.parse import urlencode
 
 import yaml
 from mkdocs.exceptions import PluginError
@@ -24,9 +33,18 @@ from pymdownx.slugs import slugify
 
 VOCABULARY = yaml.safe_load(Path(__file__).with_name("topics.yml").read_text(encoding="utf-8"))
 LABELS = {
-    "zh": {"difficulty": "难度", "topics": "主题"},
-    "en": {"difficulty": "Difficulty", "topics": "Topics"},
+    "zh": {
+        "difficulty": "难度", "topics": "主题", "report": "报告错误",
+        "report_title": "[勘误] {title}", "expand": "展开全部答案", "collapse": "折叠全部答案",
+        "report_body": "页面：{source}\n问题：#{anchor}\n地址：{url}\n语言：{lang}\n版本：{commit}\n\n哪里有误？正确的说法和出处是什么？\n",
+    },
+    "en": {
+        "difficulty": "Difficulty", "topics": "Topics", "report": "Report an error",
+        "report_title": "[Error] {title}", "expand": "Expand all answers", "collapse": "Collapse all answers",
+        "report_body": "Page: {source}\nQuestion: #{anchor}\nURL: {url}\nLanguage: {lang}\nCommit: {commit}\n\nWhat is wrong? What is correct, and what is the source?\n",
+    },
 }
+QUESTIONS_JSON = "assets/questions.json"
 TAGS_PAGE = "tags.md"
 # Anchors on the tags index, as Material's tags plugin writes them by default.
 tag_slug = slugify(case="lower")
@@ -77,7 +95,39 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
-def _badge(attrs, lang, tags_url):
+def _commit():
+    """The commit the site is built from: $GIT_COMMIT in CI, else ask git."""
+    if os.environ.get("GIT_COMMIT"):
+        return os.environ["GIT_COMMIT"][:12]
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True, check=True,
+                             cwd=Path(__file__).resolve().parent)
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+COMMIT = _commit()
+_questions = []  # filled while pages render, written on_post_build
+
+
+def _text(fragment):
+    """Plain text of an HTML fragment (heading titles, without the permalink)."""
+    fragment = re.sub(r'<a class="headerlink".*?</a>', "", fragment, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
+
+
+def _report_url(config, page, anchor, title, lang):
+    words = LABELS[lang]
+    url = f"{config.site_url or ''}{page.url}#{anchor}"
+    body = words["report_body"].format(
+        source=f"docs/{lang}/{page.file.src_uri}", anchor=anchor, url=url, lang=lang, commit=COMMIT
+    )
+    query = urlencode({"title": words["report_title"].format(title=title), "body": body})
+    return f"{config.repo_url.rstrip('/')}/issues/new?{query}"
+
+
+def _meta_line(attrs, lang, tags_url, report_url):
     words = LABELS[lang]
     difficulty = attrs["data-difficulty"]
     level = VOCABULARY["difficulty"][difficulty][lang]
@@ -88,17 +138,66 @@ def _badge(attrs, lang, tags_url):
     return (
         f'<p class="question-meta">'
         f'<span class="question-meta__level question-meta__level--{difficulty}">{words["difficulty"]}: {level}</span> '
-        f'<span class="question-meta__topics">{words["topics"]}: {topics}</span></p>'
+        f'<span class="question-meta__topics">{words["topics"]}: {topics}</span> '
+        f'<a class="question-meta__report" href="{html.escape(report_url)}" target="_blank" rel="noopener">{words["report"]}</a></p>'
     )
+
+
+def _answers(section):
+    """The short answer (first paragraph) and full answer (first details block) of a question."""
+    short = re.search(r'<p class="question-meta">.*?</p>\s*(<p>.*?</p>)', section, re.S)
+    full = re.search(r'<details class="success"[^>]*>\s*<summary>.*?</summary>(.*?)</details>', section, re.S)
+    return (short.group(1) if short else ""), (full.group(1).strip() if full else "")
+
+
+def on_pre_build(config):
+    _questions.clear()
 
 
 def on_page_content(content, page, config, files):
     lang = config.theme["language"]
     tags_file = files.get_file_from_path(TAGS_PAGE)
     tags_url = get_relative_url(tags_file.url, page.url) if tags_file else "#"
+    found = []
 
-    def add_badge(match):
+    def add_meta(match):
         attrs = dict(ATTRIBUTE.findall(match.group(3)))
-        return match.group(1) + _badge(attrs, lang, tags_url)
+        anchor = re.search(r'\bid="([^"]+)"', match.group(3)).group(1)
+        title = _text(match.group(1))
+        found.append((anchor, title, attrs))
+        return match.group(1) + _meta_line(attrs, lang, tags_url, _report_url(config, page, anchor, title, lang))
 
-    return QUESTION_HTML.sub(add_badge, content)
+    content = QUESTION_HTML.sub(add_meta, content)
+    if not found:
+        return content
+
+    # Record each question with its answers for the practice page.
+    starts = [content.index(f'id="{anchor}"') for anchor, _, _ in found] + [len(content)]
+    for (anchor, title, attrs), start, end in zip(found, starts, starts[1:]):
+        short, full = _answers(content[start:end])
+        _questions.append({
+            "id": anchor, "title": title, "url": f"{page.url}#{anchor}", "page": page.title,
+            "difficulty": attrs["data-difficulty"], "topics": attrs["data-topics"].split(),
+            "short": short, "answer": full,
+        })
+
+    words = LABELS[lang]
+    switch = (
+        f'<p class="answers-toggle-bar"><button type="button" class="md-button answers-toggle" aria-pressed="false" '
+        f'data-expand="{words["expand"]}" data-collapse="{words["collapse"]}">{words["expand"]}</button></p>'
+    )
+    return re.sub(r"(</h1>)", r"\1" + switch, content, count=1)
+
+
+def on_post_build(config):
+    lang = config.theme["language"]
+    data = {
+        "labels": {
+            "difficulty": {k: v[lang] for k, v in VOCABULARY["difficulty"].items()},
+            "topics": {k: v[lang] for k, v in VOCABULARY["topics"].items()},
+        },
+        "questions": _questions,
+    }
+    target = Path(config.site_dir) / QUESTIONS_JSON
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

@@ -1,0 +1,72 @@
+// Practice mode: draw a random question, filtered by topic and difficulty;
+// the answer stays hidden until asked for. Questions come from
+// assets/questions.json, written at build time by hooks/questions.py.
+document$.subscribe(() => {
+  const root = document.querySelector("[data-practice]");
+  if (!root) return;
+  const $ = (sel) => root.querySelector(sel);
+  const topic = $("[data-practice-topic]");
+  const level = $("[data-practice-difficulty]");
+  const card = $("[data-practice-card]");
+  const reveal = $("[data-practice-reveal]");
+  const answer = $("[data-practice-answer]");
+  const status = $("[data-practice-status]");
+  const base = new URL(root.dataset.src, location.href);
+  let questions = [];
+  let last = null;
+
+  const option = (value, label) => Object.assign(document.createElement("option"), { value, textContent: label });
+
+  fetch(base)
+    .then((r) => r.json())
+    .then((data) => {
+      questions = data.questions;
+      const used = new Set(questions.flatMap((q) => q.topics));
+      Object.entries(data.labels.topics)
+        .filter(([id]) => used.has(id))
+        .forEach(([id, label]) => topic.append(option(id, label)));
+      Object.entries(data.labels.difficulty).forEach(([id, label]) => level.append(option(id, label)));
+      root.labels = data.labels;
+      $("[data-practice-draw]").disabled = false;
+      status.textContent = root.dataset.ready.replace("{n}", questions.length);
+    })
+    .catch(() => (status.textContent = root.dataset.failed));
+
+  const draw = () => {
+    const pool = questions.filter(
+      (q) => (!topic.value || q.topics.includes(topic.value)) && (!level.value || q.difficulty === level.value),
+    );
+    if (!pool.length) {
+      card.hidden = true;
+      status.textContent = root.dataset.empty;
+      return;
+    }
+    // Avoid drawing the same question twice in a row when there is a choice.
+    const choices = pool.length > 1 ? pool.filter((q) => q !== last) : pool;
+    const q = choices[Math.floor(Math.random() * choices.length)];
+    last = q;
+    const link = $("[data-practice-title]");
+    link.textContent = q.title;
+    link.href = new URL(q.url, base.href.replace(/assets\/questions\.json$/, "")).href;
+    $("[data-practice-meta]").textContent =
+      `${root.labels.difficulty[q.difficulty]} · ${q.topics.map((t) => root.labels.topics[t]).join(", ")} · ${q.page}`;
+    answer.innerHTML = q.short + q.answer;
+    answer.hidden = true;
+    reveal.hidden = false;
+    reveal.setAttribute("aria-expanded", "false");
+    card.hidden = false;
+    status.textContent = root.dataset.pool.replace("{n}", pool.length);
+    link.focus();
+  };
+
+  $("[data-practice-draw]").addEventListener("click", draw);
+  reveal.addEventListener("click", () => {
+    answer.hidden = false;
+    reveal.hidden = true;
+    reveal.setAttribute("aria-expanded", "true");
+    if (window.renderMathInElement) renderMathInElement(answer, { delimiters: [
+      { left: "$$", right: "$$", display: true }, { left: "$", right: "$", display: false },
+      { left: "\\(", right: "\\)", display: false }, { left: "\\[", right: "\\]", display: true },
+    ] });
+  });
+});
