@@ -14,13 +14,14 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export NO_MKDOCS_2_WARNING ?= 1
 export CHROMIUM
 
-.PHONY: help serve test build bench lock browser clean
+.PHONY: help serve test build bench audit lock browser clean
 
 help:
 	@echo "make serve   set up .venv and serve both languages at http://127.0.0.1:8000 (live reload)"
 	@echo "make test    set up .venv (and Chromium) and run every test"
 	@echo "make build   write the complete static site to site/ (zh at the root, en under site/en/)"
 	@echo "make bench   train every example at its default size; write benchmarks/results.json"
+	@echo "make audit   Lighthouse on key pages in both languages, mobile and desktop, against the budgets"
 	@echo "make lock    re-pin requirements.txt from requirements.in"
 
 # The venv is rebuilt whenever requirements.txt changes (the stamp carries its checksum).
@@ -41,6 +42,14 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+# Lighthouse 12 (Node 20 is enough for 12; 13 needs Node >= 22.19), kept out of the repo.
+LIGHTHOUSE := .cache/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	npm install --silent --no-audit --no-fund --prefix .cache/lighthouse lighthouse@12
+
+audit: $(STAMP) browser $(LIGHTHOUSE)
+	$(PY) benchmarks/audit.py
 
 # Debian's Chromium for the browser tests (Playwright cannot download a browser here).
 browser:

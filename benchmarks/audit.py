@@ -1,0 +1,151 @@
+"""Lighthouse audit of the built site, served the way GitHub Pages serves it.
+
+    python benchmarks/audit.py [--site-dir site] [--runs 1]      (make audit)
+
+Builds the site for http://127.0.0.1:<port>/, serves it gzip-compressed (as
+GitHub Pages does; Material's CSS is 137 KB raw, 23 KB gzipped), runs
+Lighthouse 12 in Debian's Chromium on the pages below in both languages, in
+mobile and desktop mode, and prints a table with the budgets. Exits non-zero
+if a budget is missed. A benchmark, not a test: it is not part of `make test`.
+"""
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHTHOUSE = ROOT / ".cache" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PAGES = {
+    "home": "",
+    "Q&A": "qa/fundamentals/",
+    "coding": "coding/gan-super-resolution/",
+    "notebook": "notebooks/gan-digits/",
+    "practice": "practice/",
+}
+LANGUAGES = {"zh": "", "en": "en/"}
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+BUDGETS = {
+    "mobile": {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100},
+    "desktop": {"performance": 100, "accessibility": 100, "best-practices": 100, "seo": 100},
+}
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzip-compressed when the client accepts it."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not (path.suffix in COMPRESSIBLE and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return _Body(body)
+
+
+class _Body:
+    def __init__(self, data):
+        self.data = data
+
+    def read(self, *_):
+        data, self.data = self.data, b""
+        return data
+
+    def close(self):
+        pass
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def lighthouse(url, form_factor, out):
+    cmd = [
+        str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--chrome-flags=--headless --no-sandbox --disable-gpu --no-first-run "
+        "--disable-background-networking --disable-component-update --disable-sync",
+    ]
+    if form_factor == "desktop":
+        cmd.append("--preset=desktop")
+    subprocess.run(cmd, check=True, env=dict(os.environ, CHROME_PATH=CHROMIUM))
+    report = json.loads(Path(out).read_text())
+    scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
+    failed = [
+        f"{c}: {a['id']}"
+        for c in CATEGORIES
+        for ref in report["categories"][c]["auditRefs"]
+        if ref["weight"] and (a := report["audits"][ref["id"]])["score"] is not None and a["score"] < 1
+    ]
+    return scores, failed
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site-dir", default=None, help="build into this folder (default: a temporary one)")
+    parser.add_argument("--runs", type=int, default=1, help="runs per page; the median score is kept")
+    parser.add_argument("--pages", nargs="*", default=list(PAGES), help=f"subset of {list(PAGES)}")
+    args = parser.parse_args(argv)
+    if not LIGHTHOUSE.exists():
+        sys.exit(f"Lighthouse is not installed at {LIGHTHOUSE}; run `make audit` (it installs lighthouse@12 with npm).")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    site = Path(args.site_dir or tempfile.mkdtemp(prefix="audit-site-")).resolve()
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "site.py"), "build", "--site-dir", str(site)],
+                   check=True, env=dict(os.environ, SITE_URL=base))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(GzipHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    rows, missed = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.pages:
+            for lang, prefix in LANGUAGES.items():
+                if not (site / prefix / PAGES[name] / "index.html").exists():
+                    missed.append(f"{name} ({lang}): page {prefix}{PAGES[name]} does not exist")
+                    continue
+                for form in ("mobile", "desktop"):
+                    runs = [lighthouse(base + prefix + PAGES[name], form, f"{tmp}/r.json") for _ in range(args.runs)]
+                    scores = {c: sorted(r[0][c] for r in runs)[len(runs) // 2] for c in CATEGORIES}
+                    failing = sorted({f for r in runs for f in r[1]})
+                    rows.append((name, lang, form, scores, failing))
+                    for c in CATEGORIES:
+                        if scores[c] < BUDGETS[form][c]:
+                            missed.append(f"{name} ({lang}, {form}) {c} {scores[c]} < {BUDGETS[form][c]}: {failing}")
+                    print(f"{name:9} {lang} {form:7} " + " ".join(f"{c[:4]} {scores[c]:3}" for c in CATEGORIES), flush=True)
+    server.shutdown()
+
+    print("\npage      lang form     " + " ".join(f"{c:>14}" for c in CATEGORIES))
+    for name, lang, form, scores, _ in rows:
+        print(f"{name:9} {lang:4} {form:8} " + " ".join(f"{scores[c]:>11}/{BUDGETS[form][c]:<2}" for c in CATEGORIES))
+    if missed:
+        print("\nBudgets missed:\n" + "\n".join("- " + m for m in missed))
+        return 1
+    print("\nEvery budget met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
