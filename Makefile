@@ -14,13 +14,14 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export NO_MKDOCS_2_WARNING ?= 1
 export CHROMIUM
 
-.PHONY: help serve test build bench audit lock browser clean
+.PHONY: help serve test build bench audit notebooks lock browser clean
 
 help:
 	@echo "make serve   set up .venv and serve both languages at http://127.0.0.1:8000 (live reload)"
 	@echo "make test    set up .venv (and Chromium) and run every test"
 	@echo "make build   write the complete static site to site/ (zh at the root, en under site/en/)"
 	@echo "make bench   train every example at its default size; write benchmarks/results.json"
+	@echo "make notebooks  execute the notebooks whose code or snippets changed (the build does this too)"
 	@echo "make audit   Lighthouse on key pages in both languages, mobile and desktop, against the budgets"
 	@echo "make lock    re-pin requirements.txt from requirements.in"
 
@@ -39,6 +40,9 @@ build: $(STAMP)
 
 test: $(STAMP) browser
 	$(PY) -m pytest
+
+notebooks: $(STAMP)
+	$(PY) scripts/notebooks.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -22,7 +22,7 @@ from mkdocs.livereload import LiveReloadServer
 ROOT = Path(__file__).resolve().parent.parent
 # (config file, site sub-directory): zh first, because a build empties its site_dir.
 LANGUAGES = (("mkdocs.yml", ""), ("mkdocs.en.yml", "en"))
-WATCHED = ("docs", "snippets", "overrides", "hooks", "benchmarks", "mkdocs.yml", "mkdocs.en.yml")
+WATCHED = ("docs", "snippets", "notebooks", "overrides", "hooks", "benchmarks", "mkdocs.yml", "mkdocs.en.yml")
 
 log = logging.getLogger("site")
 

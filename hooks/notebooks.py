@@ -1,0 +1,92 @@
+"""Notebook pages: executed, cached notebooks rendered by mkdocs-jupyter.
+
+For every source notebooks/<name>.py, scripts/notebooks.py keeps
+notebooks/<lang>/<name>.ipynb up to date (executing only when its code or the
+snippets it imports changed) and this hook adds it to the build as the page
+notebooks/<name>.ipynb. mkdocs-jupyter renders it without executing it again.
+A stale notebook is rebuilt here, and a failing cell fails the build.
+
+mkdocs-jupyter inlines about 600 KB of the same Jupyter CSS into every
+notebook page; on_post_page moves it into one shared, cacheable file.
+"""
+
+import hashlib
+import importlib.util
+import logging
+import re
+import shutil
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File
+from mkdocs.utils import get_relative_url
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("handbook_notebooks", ROOT / "scripts" / "notebooks.py")
+notebooks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(notebooks)
+
+log = logging.getLogger("mkdocs.hooks.notebooks")
+# nbconvert's lab template drops image alt text and warns; on_post_page puts
+# back the text alternative each figure cell declares (scripts/notebooks.py).
+PLACEHOLDER_ALT = 'alt="No description has been provided for this image"'
+
+
+class _DropMissingAltWarning(logging.Filter):
+    def filter(self, record):
+        return "Alternative text is missing" not in record.getMessage()
+
+
+for _name in ("traitlets", "NbConvertApp", "HTMLExporter", ""):
+    logging.getLogger(_name).addFilter(_DropMissingAltWarning())
+STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
+SHARED_CSS = "assets/stylesheets/jupyter.css"
+_css = {}
+
+
+@event_priority(50)  # before mkdocs-jupyter wraps notebook files (priority 0)
+def on_files(files, config):
+    lang = config.theme["language"]
+    # mkdocs-jupyter derives a page's source path from src_dir, so each page
+    # gets a real file at <staging>/notebooks/<name>.ipynb.
+    staging = ROOT / ".cache" / "notebook-pages" / lang
+    for source in notebooks.sources():
+        try:
+            paths = notebooks.ensure(source, config.repo_url or notebooks.DEFAULT_REPO_URL, log=log.info)
+        except notebooks.NotebookError as exc:
+            raise PluginError(str(exc)) from None
+        uri = f"notebooks/{source.stem}.ipynb"
+        (staging / uri).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(paths[lang], staging / uri)
+        files.append(File(uri, src_dir=str(staging), dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls))
+    return files
+
+
+def on_post_page(output, page, config):
+    if not page.file.src_uri.endswith(".ipynb"):
+        return output
+    alts = notebooks.image_alts(notebooks.nbformat.read(page.file.abs_src_path, as_version=4))
+    for alt in alts:
+        output = output.replace(PLACEHOLDER_ALT, f'alt="{notebooks.html_escape(alt)}"', 1)
+    if PLACEHOLDER_ALT in output:
+        raise PluginError(f"{page.file.src_uri}: a figure has no text alternative")
+    styles = STYLE.findall(output.split('<div class="md-content"', 1)[-1])
+    if not styles:
+        return output
+    css = "\n".join(re.sub(r"^<style[^>]*>|</style>$", "", s) for s in styles)
+    _css[hashlib.sha256(css.encode()).hexdigest()] = css
+    if len(_css) > 1:
+        raise PluginError(f"{page.file.src_uri}: notebook pages inline different CSS; expected one shared stylesheet")
+    href = get_relative_url(SHARED_CSS, page.url)
+    for style in styles:
+        output = output.replace(style, "", 1)
+    return output.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)
+
+
+def on_post_build(config):
+    for css in _css.values():
+        target = Path(config.site_dir) / SHARED_CSS
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    _css.clear()

@@ -1,0 +1,81 @@
+"""Notebook pages: current, executed, bilingual, light, and failing loudly."""
+
+import json
+import re
+
+import nbformat
+import pytest
+
+from tests.support.docs import ROOT, nav_files
+
+import importlib.util
+
+_spec = importlib.util.spec_from_file_location("handbook_notebooks", ROOT / "scripts" / "notebooks.py")
+notebooks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(notebooks)
+
+SOURCES = notebooks.sources()
+NAMES = [s.stem for s in SOURCES]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=NAMES)
+def test_committed_notebooks_match_their_source_and_snippets(source):
+    problems = notebooks.stale(source)
+    assert not problems, (
+        f"notebooks/{source.name}: " + "; ".join(problems) + ". Run `make notebooks` and commit notebooks/zh and notebooks/en."
+    )
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=NAMES)
+@pytest.mark.parametrize("lang", notebooks.LANGUAGES)
+def test_notebook_has_real_outputs_and_a_figure(source, lang):
+    nb = nbformat.read(notebooks.output_path(source, lang), as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code), f"{source.stem} ({lang}): some cells were never executed"
+    outputs = [o for c in code for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"], f"{source.stem} ({lang}) has an error output"
+    assert notebooks.image_alts(nb), f"{source.stem} ({lang}) shows no figure"
+    text = "".join(o.get("text", "") for o in outputs)
+    assert not notebooks.NOISE.search(text), f"{source.stem} ({lang}) shows TensorFlow log lines"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_notebook_is_in_both_navs(name):
+    for lang in ("zh", "en"):
+        assert f"notebooks/{name}.ipynb" in nav_files(lang), (
+            f"notebooks/{name}.py has no page in the {lang} nav: add notebooks/{name}.ipynb to "
+            f"{'mkdocs.yml' if lang == 'zh' else 'mkdocs.en.yml'}."
+        )
+
+
+def test_a_failing_cell_fails_with_the_notebook_and_cell_named(tmp_path):
+    source = tmp_path / "broken.py"
+    source.write_text(
+        '# %% [markdown] lang="zh"\n# # 坏笔记本\n\n# %% [markdown] lang="en"\n# # Broken\n\n'
+        "# %%\nfrom snippets.vae.kl_divergence import kl_to_standard_normal\n\n"
+        '# %%\nraise RuntimeError("this cell fails on purpose")\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(notebooks.NotebookError) as failure:
+        notebooks.ensure(source, root=tmp_path, log=lambda *_: None)
+    message = str(failure.value)
+    assert "notebooks/broken.py" in message and "this cell fails on purpose" in message
+    assert not list(tmp_path.glob("*/broken.ipynb")), "a failed run must not write a notebook"
+
+
+def test_notebook_pages_are_built_light_and_quiet(built_site):
+    if built_site.returncode != 0:
+        pytest.fail("The site did not build; see tests/test_site_build.py.")
+    for name in NAMES:
+        for root in ("", "en/"):
+            page = built_site.path / root / "notebooks" / name / "index.html"
+            assert page.exists(), f"no page for notebooks/{name}.py under /{root}"
+            html = page.read_text("utf-8")
+            assert (page.parent / f"{name}.ipynb").exists(), "the .ipynb must sit next to its page for download"
+            assert "colab.research.google.com/github/" in html and f'href="{name}.ipynb"' in html
+            assert not re.search(r"<style[^>]*>\s*/\*", html[html.find('class="md-content"'):]), "inline Jupyter CSS is back"
+            for marker in ("cuda_", "cudart", "absl::", "I0000", "oneDNN custom operations"):
+                assert marker not in html, f"{root}notebooks/{name}: TensorFlow log line ({marker}) on the page"
+            assert "No description has been provided" not in html
+    index = json.loads((built_site.path / "search" / "search_index.json").read_text("utf-8"))
+    assert any(d["location"].startswith("notebooks/") for d in index["docs"]), "notebook pages must be searchable"
