@@ -19,7 +19,7 @@ from snippets.gpt2.text_generation import (
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     preset_dir = tmp_path_factory.mktemp("tiny_gpt2")
-    stats = build_tiny_preset(preset_dir, epochs=40)
+    stats = build_tiny_preset(preset_dir)
     return preset_dir, stats
 
 

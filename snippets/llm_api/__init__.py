@@ -1,0 +1,1 @@
+"""Calling a hosted LLM through the openai Python SDK."""
