@@ -29,7 +29,7 @@ PAGES = {
     "home": "",
     "Q&A": "qa/fundamentals/",
     "coding": "coding/gan-super-resolution/",
-    "notebook": "notebooks/gan-digits/",
+    "notebook": "notebooks/gpt2-text-generation/",
     "practice": "practice/",
 }
 LANGUAGES = {"zh": "", "en": "en/"}

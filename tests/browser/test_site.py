@@ -53,4 +53,8 @@ def test_math_renders_with_the_sites_own_katex(site_page, root):
     site_page.goto(site_page.base + root + TWIN)
     site_page.locator(".katex").first.wait_for(state="attached", timeout=10_000)
     assert site_page.locator(".arithmatex .katex").count() > 0
+    # Math in a collapsed answer is rendered when the answer opens.
+    answer = site_page.locator("article details:has(.arithmatex)").first
+    answer.locator("summary").click()
+    answer.locator(".katex").first.wait_for(timeout=5_000)
     site_page.watch.assert_clean()
