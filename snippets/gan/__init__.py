@@ -1,0 +1,1 @@
+"""GAN examples: a digits GAN and SRGAN-style super-resolution."""
