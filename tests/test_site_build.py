@@ -9,7 +9,7 @@ import re
 
 
 def test_both_languages_build_strictly_without_warnings(built_site):
-    problems = [line for line in built_site.log.splitlines() if re.match(r"^(WARNING|ERROR)\b", line) or "Error" in line]
+    problems = [line for line in built_site.log.splitlines() if re.match(r"^(WARNING|ERROR)\s+-", line) or line.startswith("Build failed")]
     assert built_site.returncode == 0 and not problems, (
         "`python scripts/site.py build` failed. Fix these (each names the page):\n"
         + "\n".join(problems or built_site.log.splitlines()[-30:])
