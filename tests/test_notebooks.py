@@ -77,5 +77,11 @@ def test_notebook_pages_are_built_light_and_quiet(built_site):
             for marker in ("cuda_", "cudart", "absl::", "I0000", "oneDNN custom operations"):
                 assert marker not in html, f"{root}notebooks/{name}: TensorFlow log line ({marker}) on the page"
             assert "No description has been provided" not in html
+    for root in ("", "en/"):
+        css = built_site.path / root / "assets" / "stylesheets" / "jupyter.css"
+        assert css.exists() and css.stat().st_size < 150_000, (
+            f"/{root}assets/stylesheets/jupyter.css is {css.stat().st_size if css.exists() else 0} bytes; "
+            "hooks/css_prune.py should keep it under 150 KB"
+        )
     index = json.loads((built_site.path / "search" / "search_index.json").read_text("utf-8"))
     assert any(d["location"].startswith("notebooks/") for d in index["docs"]), "notebook pages must be searchable"
