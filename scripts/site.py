@@ -27,36 +27,67 @@ WATCHED = ("docs", "snippets", "notebooks", "overrides", "hooks", "benchmarks", 
 log = logging.getLogger("site")
 
 
-def build_site(site_dir: Path, strict: bool = True, serving: bool = False) -> None:
+def _build(config_file: str, site_dir: Path, strict: bool, serving: bool) -> None:
+    config = load_config(config_file=str(ROOT / config_file), site_dir=str(site_dir), strict=strict)
+    config.plugins.on_startup(command="serve" if serving else "build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+def build_site(site_dir: Path, strict: bool = True) -> None:
     """Build every language into site_dir. Raises on a warning when strict."""
     os.chdir(ROOT)  # snippets' base_path and hooks resolve paths from here
     for config_file, sub in LANGUAGES:
-        config = load_config(
-            config_file=str(ROOT / config_file),
-            site_dir=str(site_dir / sub),
-            strict=strict,
-        )
-        config.plugins.on_startup(command="serve" if serving else "build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
+        _build(config_file, site_dir / sub, strict, serving=False)
+
+
+def _snapshot() -> dict[str, float]:
+    stamps = {}
+    for path in WATCHED:
+        target = ROOT / path
+        for f in [target] if target.is_file() else target.rglob("*") if target.exists() else []:
+            if f.is_file() and ".cache" not in f.parts:
+                stamps[f.relative_to(ROOT).as_posix()] = f.stat().st_mtime
+    return stamps
 
 
 def serve(host: str, port: int) -> None:
-    site_dir = Path(tempfile.mkdtemp(prefix="handbook-site-"))
+    """Live preview of both languages.
+
+    Each language is built into its own folder (en/ is linked into the zh
+    root), so an edit under docs/zh/ or docs/en/ rebuilds only that language.
+    """
+    os.chdir(ROOT)
+    tmp = Path(tempfile.mkdtemp(prefix="handbook-site-"))
+    roots = {"mkdocs.yml": tmp / "site", "mkdocs.en.yml": tmp / "en"}
     os.environ.setdefault("SITE_URL", f"http://{host}:{port}/")
+    state = {"stamps": {}}
 
     def builder():
-        try:
-            build_site(site_dir, strict=False, serving=True)
-        except Exception as exc:  # keep serving the last good build
-            log.error("Build failed: %s", exc)
+        stamps = _snapshot()
+        changed = {p for p in stamps.keys() | state["stamps"].keys() if stamps.get(p) != state["stamps"].get(p)}
+        state["stamps"] = stamps
+        if changed and all(p.startswith("docs/zh/") for p in changed):
+            configs = ["mkdocs.yml"]
+        elif changed and all(p.startswith("docs/en/") for p in changed):
+            configs = ["mkdocs.en.yml"]
+        else:
+            configs = [c for c, _ in LANGUAGES]
+        for config_file in configs:
+            try:
+                _build(config_file, roots[config_file], strict=False, serving=True)
+            except Exception as exc:  # keep serving the last good build
+                log.error("Build of %s failed: %s", config_file, exc)
+        link = roots["mkdocs.yml"] / "en"
+        if not link.is_symlink():
+            link.symlink_to(roots["mkdocs.en.yml"], target_is_directory=True)
 
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(roots["mkdocs.yml"]))
 
     def error_page(code):
-        page = site_dir / "404.html"
+        page = roots["mkdocs.yml"] / "404.html"
         return page.read_bytes() if code == 404 and page.is_file() else None
 
     server.error_handler = error_page
@@ -70,7 +101,7 @@ def serve(host: str, port: int) -> None:
         log.info("Shutting down...")
     finally:
         server.shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main(argv=None) -> int:
