@@ -46,3 +46,12 @@ def test_no_page_loads_anything_from_another_host(built_site):
         if EXTERNAL_ASSET.search(html) or any(host in html for host in FONT_HOSTS):
             offenders.append(page.relative_to(built_site.path).as_posix())
     assert not offenders, f"These built pages load scripts, styles, fonts or images from other hosts: {offenders}"
+
+
+def test_math_is_rendered_at_build_time(built_site):
+    raw = []
+    for page in sorted(built_site.path.rglob("*.html")):
+        html = page.read_text("utf-8")
+        if re.search(r'class="arithmatex">\s*\\[(\[]', html):
+            raw.append(page.relative_to(built_site.path).as_posix())
+    assert not raw, f"Formulas left as raw TeX (hooks/math.py did not render them): {raw}"

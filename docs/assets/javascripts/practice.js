@@ -64,9 +64,5 @@ document$.subscribe(() => {
     answer.hidden = false;
     reveal.hidden = true;
     reveal.setAttribute("aria-expanded", "true");
-    if (window.renderMathInElement) renderMathInElement(answer, { delimiters: [
-      { left: "$$", right: "$$", display: true }, { left: "$", right: "$", display: false },
-      { left: "\\(", right: "\\)", display: false }, { left: "\\[", right: "\\]", display: true },
-    ] });
   });
 });

@@ -1,0 +1,68 @@
+"""Render math at build time with the site's own KaTeX, so pages ship no math
+JavaScript and do no math layout work on load.
+
+pymdownx.arithmatex (generic mode) leaves `\\( ... \\)` and `\\[ ... \\]` inside
+`.arithmatex` elements; this hook replaces them with KaTeX's HTML (plus MathML
+for screen readers), rendered by Node.js running docs/assets/katex/katex.min.js
+(hooks/katex_render.js). A TeX error fails the build, naming the page and the
+formula. Only katex.min.css and its fonts reach the browser.
+"""
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+RENDERER = Path(__file__).with_name("katex_render.js")
+MATH = re.compile(
+    r'(<(span|div) class="arithmatex">)(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])(</\2>)', re.S
+)
+_node = None
+_cache = {}
+
+
+def _renderer():
+    global _node
+    if _node is None or _node.poll() is not None:
+        node = shutil.which("node") or shutil.which("nodejs")
+        if not node:
+            raise PluginError("Rendering math needs Node.js (`node`): install it, e.g. `apt-get install nodejs`.")
+        _node = subprocess.Popen([node, str(RENDERER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    return _node
+
+
+def render(tex: str, display: bool) -> str:
+    key = (tex, display)
+    if key not in _cache:
+        node = _renderer()
+        node.stdin.write(json.dumps({"tex": tex, "display": display}) + "\n")
+        node.stdin.flush()
+        reply = json.loads(node.stdout.readline())
+        if "error" in reply:
+            raise ValueError(reply["error"])
+        _cache[key] = reply["html"]
+    return _cache[key]
+
+
+def on_page_content(content, page, config, files):
+    def replace(match):
+        display = match.group("display") is not None
+        tex = html.unescape(match.group("display") if display else match.group("inline")).strip()
+        try:
+            return match.group(1) + render(tex, display) + match.group(5)
+        except ValueError as exc:
+            raise PluginError(f"{page.file.src_uri}: cannot render the formula {tex!r}: {exc}") from None
+
+    return MATH.sub(replace, content)
+
+
+def on_shutdown():
+    global _node
+    if _node is not None:
+        _node.stdin.close()
+        _node.wait(timeout=10)
+        _node = None
