@@ -21,6 +21,9 @@ RENDERER = Path(__file__).with_name("katex_render.js")
 MATH = re.compile(
     r'(<(span|div) class="arithmatex">)(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])(</\2>)', re.S
 )
+# Markdown cells of notebook pages (rendered by nbconvert) keep TeX as $...$.
+NOTEBOOK_MARKDOWN = re.compile(r'(<div class="[^"]*jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
+DOLLARS = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$\s](?:[^$]*?[^$\s])?)\$(?![\w$])", re.S)
 _node = None
 _cache = {}
 
@@ -48,7 +51,25 @@ def render(tex: str, display: bool) -> str:
     return _cache[key]
 
 
+def _notebook_math(content, page):
+    def cell(match):
+        def formula(m):
+            display = m.group("display") is not None
+            tex = html.unescape(m.group("display") if display else m.group("inline")).strip()
+            try:
+                return render(tex, display)
+            except ValueError as exc:
+                raise PluginError(f"{page.file.src_uri}: cannot render the formula {tex!r}: {exc}") from None
+
+        return match.group(1) + DOLLARS.sub(formula, match.group(2)) + match.group(3)
+
+    return NOTEBOOK_MARKDOWN.sub(cell, content)
+
+
 def on_page_content(content, page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):
+        return _notebook_math(content, page)
+
     def replace(match):
         display = match.group("display") is not None
         tex = html.unescape(match.group("display") if display else match.group("inline")).strip()

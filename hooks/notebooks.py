@@ -45,6 +45,14 @@ class _DropMissingAltWarning(logging.Filter):
 for _name in ("traitlets", "NbConvertApp", "HTMLExporter", ""):
     logging.getLogger(_name).addFilter(_DropMissingAltWarning())
 STYLE = re.compile(r"<style[^>]*>.*?</style>", re.S)
+# nbconvert's lab template also emits MathJax (with an empty src) and a module
+# that imports mermaid from a CDN. Math is rendered at build time (hooks/math.py)
+# and no notebook uses mermaid, so both go: pages must not reach other hosts.
+FOREIGN_SCRIPTS = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->"
+    r"|<script type=\"module\">(?:(?!</script>).)*?mermaid(?:(?!</script>).)*?</script>",
+    re.S,
+)
 SHARED_CSS = "assets/stylesheets/jupyter.css"
 _css = {}
 _pages = []  # notebook page HTML of this build, to prune the shared CSS against
@@ -71,6 +79,7 @@ def on_files(files, config):
 def on_post_page(output, page, config):
     if not page.file.src_uri.endswith(".ipynb"):
         return output
+    output = FOREIGN_SCRIPTS.sub("", output)
     alts = notebooks.image_alts(notebooks.nbformat.read(page.file.abs_src_path, as_version=4))
     for alt in alts:
         output = output.replace(PLACEHOLDER_ALT, f'alt="{notebooks.html_escape(alt)}"', 1)

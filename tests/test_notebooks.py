@@ -77,6 +77,9 @@ def test_notebook_pages_are_built_light_and_quiet(built_site):
             for marker in ("cuda_", "cudart", "absl::", "I0000", "oneDNN custom operations"):
                 assert marker not in html, f"{root}notebooks/{name}: TensorFlow log line ({marker}) on the page"
             assert "No description has been provided" not in html
+            assert "mathjax" not in html.lower(), "nbconvert's MathJax block is back (hooks/notebooks.py strips it)"
+            for cell in re.findall(r'jp-RenderedMarkdown[^>]*>(.*?)</div>', html, re.S):
+                assert not re.search(r"\$[^$\s][^$]*\$", cell), f"{root}notebooks/{name}: TeX left unrendered"
     for root in ("", "en/"):
         css = built_site.path / root / "assets" / "stylesheets" / "jupyter.css"
         assert css.exists() and css.stat().st_size < 150_000, (
