@@ -20,6 +20,7 @@ def _cell(value):
     if value is None:
         return "–"
     if isinstance(value, float):
+        value += 0.0  # no "-0"
         return f"{value:.3g}" if abs(value) < 100 else f"{value:.0f}"
     return str(value)
 
