@@ -59,3 +59,14 @@ def test_math_is_rendered_with_the_sites_own_katex(site_page, root):
     answer.locator("summary").click()
     site_page.wait_for_function("document.fonts.check('16px KaTeX_Main')")
     site_page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("root", ["", "en/"])
+@pytest.mark.parametrize("page", ["notebooks/gan-digits/", "coding/gan-super-resolution/", "cases/stable-diffusion/", "glossary/"])
+def test_pages_with_figures_and_notebooks_stay_on_this_host(site_page, root, page):
+    site_page.goto(site_page.base + root + page)
+    site_page.wait_for_load_state("networkidle")
+    images = site_page.locator("article img")
+    assert images.evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)"), "an image failed to load"
+    assert images.evaluate_all("imgs => imgs.every(i => (i.getAttribute('alt') || '').trim().length > 0)"), "an image has no alt text"
+    site_page.watch.assert_clean()
