@@ -13,6 +13,8 @@ import json
 import re
 import shutil
 import subprocess
+import sys
+import types
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -24,18 +26,21 @@ MATH = re.compile(
 # Markdown cells of notebook pages (rendered by nbconvert) keep TeX as $...$.
 NOTEBOOK_MARKDOWN = re.compile(r'(<div class="[^"]*jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S)
 DOLLARS = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^$\s](?:[^$]*?[^$\s])?)\$(?![\w$])", re.S)
-_node = None
-_cache = {}
+# MkDocs re-imports hooks on every build; under `make serve` the Node process
+# and the rendered formulas outlive a build through this shared namespace.
+_state = sys.modules.setdefault("handbook_katex_state", types.ModuleType("handbook_katex_state"))
+_state.__dict__.setdefault("node", None)
+_state.__dict__.setdefault("cache", {})
+_cache = _state.cache
 
 
 def _renderer():
-    global _node
-    if _node is None or _node.poll() is not None:
+    if _state.node is None or _state.node.poll() is not None:
         node = shutil.which("node") or shutil.which("nodejs")
         if not node:
             raise PluginError("Rendering math needs Node.js (`node`): install it, e.g. `apt-get install nodejs`.")
-        _node = subprocess.Popen([node, str(RENDERER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
-    return _node
+        _state.node = subprocess.Popen([node, str(RENDERER)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    return _state.node
 
 
 def render(tex: str, display: bool) -> str:
@@ -82,8 +87,12 @@ def on_page_content(content, page, config, files):
 
 
 def on_shutdown():
-    global _node
-    if _node is not None:
-        _node.stdin.close()
-        _node.wait(timeout=10)
-        _node = None
+    # `make serve` keeps the renderer for the next build; one-off builds close it.
+    if _state.node is not None and not getattr(_state, "serving", False):
+        _state.node.stdin.close()
+        _state.node.wait(timeout=10)
+        _state.node = None
+
+
+def on_startup(command, dirty):
+    _state.serving = command == "serve"
