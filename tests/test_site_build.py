@@ -8,8 +8,19 @@ question topic (hooks/questions.py). The log names the page to fix.
 import re
 
 
+def _problems(log):
+    """Warning and error lines, with page paths made relative to the repository."""
+    docs, problems = "docs/zh/", []
+    for line in log.splitlines():
+        if "Building documentation to directory" in line:
+            docs = "docs/en/" if line.rstrip("/").endswith("/en") else "docs/zh/"
+        elif re.match(r"^(WARNING|ERROR)\s+-", line) or line.startswith("Build failed"):
+            problems.append(re.sub(r"(Doc file|reading page) '", rf"\1 '{docs}", line))
+    return problems
+
+
 def test_both_languages_build_strictly_without_warnings(built_site):
-    problems = [line for line in built_site.log.splitlines() if re.match(r"^(WARNING|ERROR)\s+-", line) or line.startswith("Build failed")]
+    problems = _problems(built_site.log)
     assert built_site.returncode == 0 and not problems, (
         "`python scripts/site.py build` failed. Fix these (each names the page):\n"
         + "\n".join(problems or built_site.log.splitlines()[-30:])
