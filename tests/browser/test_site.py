@@ -70,3 +70,13 @@ def test_pages_with_figures_and_notebooks_stay_on_this_host(site_page, root, pag
     assert images.evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)"), "an image failed to load"
     assert images.evaluate_all("imgs => imgs.every(i => (i.getAttribute('alt') || '').trim().length > 0)"), "an image has no alt text"
     site_page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("start,target,name", [("", "en/", "English"), ("en/", "", "简体中文")])
+def test_language_switch_keeps_the_question(site_page, start, target, name):
+    site_page.goto(site_page.base + start + "coding/gan-digits/#gan-training-loop")
+    site_page.locator(".md-header .md-select").hover()
+    site_page.get_by_role("link", name=name).click()
+    site_page.wait_for_url(site_page.base + target + "coding/gan-digits/#gan-training-loop")
+    assert site_page.locator("#gan-training-loop").count() == 1
+    site_page.watch.assert_clean()

@@ -29,3 +29,10 @@ window.addEventListener("afterprint", () => {
   closedBeforePrint.forEach((d) => (d.open = false));
   closedBeforePrint = [];
 });
+
+// The language selector links to the twin page; question anchors are shared
+// by both languages, so carry the current one along to land on the twin question.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest(".md-select__link[hreflang]");
+  if (link && location.hash) link.href = link.href.split("#")[0] + location.hash;
+}, true);
