@@ -29,7 +29,7 @@ PAGES = {
     "home": "",
     "Q&A": "qa/fundamentals/",
     "coding": "coding/gan-super-resolution/",
-    "notebook": "notebooks/gpt2-text-generation/",
+    "notebook": "notebooks/gan-digits/",
     "practice": "practice/",
 }
 LANGUAGES = {"zh": "", "en": "en/"}
