@@ -38,6 +38,9 @@ BUDGETS = {
     "mobile": {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100},
     "desktop": {"performance": 100, "accessibility": 100, "best-practices": 100, "seo": 100},
 }
+# Lighthouse's performance metrics, printed next to the scores to show what costs points.
+METRICS = {"FCP": "first-contentful-paint", "LCP": "largest-contentful-paint", "TBT": "total-blocking-time",
+           "CLS": "cumulative-layout-shift", "SI": "speed-index"}
 COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map")
 
 
@@ -92,6 +95,7 @@ def lighthouse(url, form_factor, out):
         cmd.append("--preset=desktop")
     subprocess.run(cmd, check=True, env=dict(os.environ, CHROME_PATH=CHROMIUM))
     report = json.loads(Path(out).read_text())
+    metrics = {m: report["audits"][a]["numericValue"] for m, a in METRICS.items()}
     scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
     failed = [
         f"{c}: {a['id']}"
@@ -99,7 +103,7 @@ def lighthouse(url, form_factor, out):
         for ref in report["categories"][c]["auditRefs"]
         if ref["weight"] and (a := report["audits"][ref["id"]])["score"] is not None and a["score"] < 1
     ]
-    return scores, failed
+    return scores, failed, metrics
 
 
 def main(argv=None):
@@ -107,34 +111,48 @@ def main(argv=None):
     parser.add_argument("--site-dir", default=None, help="build into this folder (default: a temporary one)")
     parser.add_argument("--runs", type=int, default=1, help="runs per page; the median score is kept")
     parser.add_argument("--pages", nargs="*", default=list(PAGES), help=f"subset of {list(PAGES)}")
+    parser.add_argument("--languages", nargs="*", default=list(LANGUAGES), help=f"subset of {list(LANGUAGES)}")
+    parser.add_argument("--forms", nargs="*", default=["mobile", "desktop"], help="subset of mobile desktop")
+    parser.add_argument("--port", type=int, default=None, help="serve on this port (default: a free one)")
+    parser.add_argument("--no-build", action="store_true", help="audit --site-dir as it is (built for --port)")
+    parser.add_argument("--report-dir", default=None, help="keep each Lighthouse JSON report in this folder")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
         sys.exit(f"Lighthouse is not installed at {LIGHTHOUSE}; run `make audit` (it installs lighthouse@12 with npm).")
 
-    port = free_port()
+    port = args.port or free_port()
     base = f"http://127.0.0.1:{port}/"
     site = Path(args.site_dir or tempfile.mkdtemp(prefix="audit-site-")).resolve()
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "site.py"), "build", "--site-dir", str(site)],
-                   check=True, env=dict(os.environ, SITE_URL=base))
+    if not args.no_build:
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "site.py"), "build", "--site-dir", str(site)],
+                       check=True, env=dict(os.environ, SITE_URL=base))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(GzipHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
     rows, missed = [], []
     with tempfile.TemporaryDirectory() as tmp:
+        reports = Path(args.report_dir or tmp)
+        reports.mkdir(parents=True, exist_ok=True)
         for name in args.pages:
-            for lang, prefix in LANGUAGES.items():
+            for lang in args.languages:
+                prefix = LANGUAGES[lang]
                 if not (site / prefix / PAGES[name] / "index.html").exists():
                     missed.append(f"{name} ({lang}): page {prefix}{PAGES[name]} does not exist")
                     continue
-                for form in ("mobile", "desktop"):
-                    runs = [lighthouse(base + prefix + PAGES[name], form, f"{tmp}/r.json") for _ in range(args.runs)]
+                for form in args.forms:
+                    slug = f"{name.replace('&', '')}-{lang}-{form}"
+                    runs = [lighthouse(base + prefix + PAGES[name], form, reports / f"{slug}-{i}.json")
+                            for i in range(args.runs)]
                     scores = {c: sorted(r[0][c] for r in runs)[len(runs) // 2] for c in CATEGORIES}
                     failing = sorted({f for r in runs for f in r[1]})
                     rows.append((name, lang, form, scores, failing))
                     for c in CATEGORIES:
                         if scores[c] < BUDGETS[form][c]:
                             missed.append(f"{name} ({lang}, {form}) {c} {scores[c]} < {BUDGETS[form][c]}: {failing}")
-                    print(f"{name:9} {lang} {form:7} " + " ".join(f"{c[:4]} {scores[c]:3}" for c in CATEGORIES), flush=True)
+                    metrics = {m: sorted(r[2][m] for r in runs)[len(runs) // 2] for m in METRICS}
+                    print(f"{name:9} {lang} {form:7} " + " ".join(f"{c[:4]} {scores[c]:3}" for c in CATEGORIES)
+                          + "  " + " ".join(f"{m} {v:.3f}" if m == "CLS" else f"{m} {v / 1000:.2f}s"
+                                            for m, v in metrics.items()), flush=True)
     server.shutdown()
 
     print("\npage      lang form     " + " ".join(f"{c:>14}" for c in CATEGORIES))

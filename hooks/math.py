@@ -5,7 +5,9 @@ pymdownx.arithmatex (generic mode) leaves `\\( ... \\)` and `\\[ ... \\]` inside
 `.arithmatex` elements; this hook replaces them with KaTeX's HTML (plus MathML
 for screen readers), rendered by Node.js running docs/assets/katex/katex.min.js
 (hooks/katex_render.js). A TeX error fails the build, naming the page and the
-formula. Only katex.min.css and its fonts reach the browser.
+formula. Only katex.min.css and its fonts reach the browser, and only on
+pages that show math (or say `math: true` in their front matter, like the
+practice page, whose answers arrive as rendered HTML).
 """
 
 import html
@@ -18,8 +20,10 @@ import types
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 RENDERER = Path(__file__).with_name("katex_render.js")
+STYLESHEET = "assets/katex/katex.min.css"
 MATH = re.compile(
     r'(<(span|div) class="arithmatex">)(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<display>.*?)\\\])(</\2>)', re.S
 )
@@ -84,6 +88,13 @@ def on_page_content(content, page, config, files):
             raise PluginError(f"{page.file.src_uri}: cannot render the formula {tex!r}: {exc}") from None
 
     return MATH.sub(replace, content)
+
+
+def on_post_page(output, page, config):
+    if 'class="katex' not in output and not page.meta.get("math"):
+        return output
+    href = get_relative_url(STYLESHEET, page.url)
+    return output.replace("</head>", f'<link rel="stylesheet" href="{href}">\n</head>', 1)
 
 
 def on_shutdown():
