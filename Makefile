@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export NO_MKDOCS_2_WARNING ?= 1
 export CHROMIUM
 
-.PHONY: help serve test build bench audit notebooks lock browser clean
+.PHONY: help serve test build bench audit notebooks notebooks-check lock browser clean
 
 help:
 	@echo "make serve   set up .venv and serve both languages at http://127.0.0.1:8000 (live reload)"
@@ -22,6 +22,7 @@ help:
 	@echo "make build   write the complete static site to site/ (zh at the root, en under site/en/)"
 	@echo "make bench   train every example at its default size; write benchmarks/results.json"
 	@echo "make notebooks  execute the notebooks whose code or snippets changed (the build does this too)"
+	@echo "             REPO_URL=https://github.com/<owner>/<repo> make notebooks  points Colab at that repository"
 	@echo "make audit   Lighthouse on key pages in both languages, mobile and desktop, against the budgets"
 	@echo "make lock    re-pin requirements.txt from requirements.in"
 
@@ -43,6 +44,11 @@ test: $(STAMP) browser
 
 notebooks: $(STAMP)
 	$(PY) scripts/notebooks.py
+
+# Fails, naming the file and the fix, when a committed notebook is stale or
+# sends Colab to another repository than $$REPO_URL (the deploy workflow runs it).
+notebooks-check: $(STAMP)
+	$(PY) scripts/notebooks.py --check
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -217,7 +217,13 @@ def stale(source: Path, repo_url: str = DEFAULT_REPO_URL) -> list[str]:
         elif nb.metadata.get("handbook", {}).get("code_key") != key:
             problems.append(f"{rel} was executed with other code or snippets")
         elif [c.source for c in nb.cells] != [c.source for c in wanted[lang].cells]:
-            problems.append(f"{rel} does not match notebooks/{source.name}")
+            if repo_url not in "".join(c.source for c in nb.cells[:3]):
+                problems.append(
+                    f"{rel} sends Colab to another repository than {repo_url}: "
+                    f"run `REPO_URL={repo_url} make notebooks` and commit notebooks/zh and notebooks/en"
+                )
+            else:
+                problems.append(f"{rel} does not match notebooks/{source.name}")
     return problems
 
 

@@ -26,6 +26,17 @@ def test_committed_notebooks_match_their_source_and_snippets(source):
     )
 
 
+def test_a_notebook_for_another_repository_is_reported_with_the_fix():
+    # The deploy workflow runs `make notebooks-check` with REPO_URL set to the
+    # real repository: Colab must clone the repository it opened the notebook from.
+    other = "https://github.com/someone/fork"
+    problems = notebooks.stale(SOURCES[0], other)
+    assert problems and all(other in p and f"REPO_URL={other} make notebooks" in p for p in problems)
+    colab_cells = [c.source for c in notebooks.assemble(SOURCES[0], "en", other).cells[1:3]]
+    assert "colab.research.google.com/github/someone/fork/blob/main/notebooks/en/" in colab_cells[0]
+    assert f'"{other}"' in colab_cells[1]
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=NAMES)
 @pytest.mark.parametrize("lang", notebooks.LANGUAGES)
 def test_notebook_has_real_outputs_and_a_figure(source, lang):
@@ -88,3 +99,12 @@ def test_notebook_pages_are_built_light_and_quiet(built_site):
         )
     index = json.loads((built_site.path / "search" / "search_index.json").read_text("utf-8"))
     assert any(d["location"].startswith("notebooks/") for d in index["docs"]), "notebook pages must be searchable"
+
+
+def test_the_default_repository_is_the_same_for_edit_links_and_colab():
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    default = re.search(r'repo_url: !ENV \[REPO_URL, "([^"]+)"\]', config).group(1)
+    assert default == notebooks.DEFAULT_REPO_URL, (
+        f"mkdocs.yml's repo_url default ({default}) and DEFAULT_REPO_URL in scripts/notebooks.py "
+        f"({notebooks.DEFAULT_REPO_URL}) must name the same repository"
+    )

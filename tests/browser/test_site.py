@@ -80,3 +80,38 @@ def test_language_switch_keeps_the_question(site_page, start, target, name):
     site_page.wait_for_url(site_page.base + target + "coding/gan-digits/#gan-training-loop")
     assert site_page.locator("#gan-training-loop").count() == 1
     site_page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("root", ["", "en/"])
+def test_colour_toggle_follows_the_system_then_cycles_and_is_remembered(site_page, root):
+    # overrides/partials/javascripts/palette.html: applied before the first paint.
+    site_page.emulate_media(color_scheme="dark")
+    site_page.goto(site_page.base + root)
+    body = site_page.locator("body")
+    assert body.get_attribute("data-md-color-media") == "(prefers-color-scheme)"
+    assert body.get_attribute("data-md-color-scheme") == "slate"
+    toggle = site_page.locator("[data-palette] button:visible")
+    assert toggle.count() == 1
+    toggle.click()  # auto -> light
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    site_page.locator("[data-palette] button:visible").click()  # light -> dark
+    assert body.get_attribute("data-md-color-media") == "(prefers-color-scheme: dark)"
+    site_page.emulate_media(color_scheme="light")
+    site_page.reload()
+    assert body.get_attribute("data-md-color-scheme") == "slate", "the reader's choice outlives a reload"
+    site_page.locator("[data-palette] button:visible").click()  # dark -> auto: the system is light now
+    assert body.get_attribute("data-md-color-scheme") == "default"
+    site_page.watch.assert_clean()
+
+
+def test_code_blocks_get_a_copy_button_when_their_answer_opens(site_page):
+    # Material's bundle starts after the first paint and mounts a code block
+    # when it becomes visible (content.lazy): here, when its answer is opened.
+    site_page.goto(site_page.base + "coding/gan-super-resolution/")
+    answer = site_page.locator("article details:has(.highlight pre)").first
+    block = answer.locator(".highlight pre").first
+    assert block.locator("button.md-code__button").count() == 0
+    answer.locator("summary").click()
+    block.scroll_into_view_if_needed()
+    block.locator("button.md-code__button[data-clipboard-target]").wait_for(state="attached", timeout=10_000)
+    site_page.watch.assert_clean()
