@@ -13,8 +13,10 @@ From these, this hook
   error" link that opens a pre-filled GitHub issue (page, anchor, language,
   commit);
 * adds an "expand / collapse all answers" switch to every page with questions;
-* writes every question, with its answers, to assets/questions.json for the
-  practice page (docs/*/practice.md, docs/assets/javascripts/practice.js).
+* writes every question to assets/questions.json and its rendered answers to
+  assets/answers.json for the practice page (docs/*/practice.md,
+  docs/assets/javascripts/practice.js), which fetches the answers only when
+  the reader first draws a question.
 """
 
 import html
@@ -45,6 +47,8 @@ LABELS = {
     },
 }
 QUESTIONS_JSON = "assets/questions.json"
+# Rendered answers (about 1.2 MB): fetched only once the reader draws a question.
+ANSWERS_JSON = "assets/answers.json"
 TAGS_PAGE = "tags.md"
 # Anchors on the tags index, as Material's tags plugin writes them by default.
 tag_slug = slugify(case="lower")
@@ -196,8 +200,10 @@ def on_post_build(config):
             "difficulty": {k: v[lang] for k, v in VOCABULARY["difficulty"].items()},
             "topics": {k: v[lang] for k, v in VOCABULARY["topics"].items()},
         },
-        "questions": _questions,
+        "questions": [{k: v for k, v in q.items() if k not in ("short", "answer")} for q in _questions],
     }
-    target = Path(config.site_dir) / QUESTIONS_JSON
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    answers = {q["id"]: q["short"] + q["answer"] for q in _questions}
+    for name, payload in ((QUESTIONS_JSON, data), (ANSWERS_JSON, answers)):
+        target = Path(config.site_dir) / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")

@@ -7,6 +7,8 @@ question topic (hooks/questions.py). The log names the page to fix.
 
 import re
 
+import pytest
+
 
 def _problems(log):
     """Warning and error lines, with page paths made relative to the repository."""
@@ -66,3 +68,17 @@ def test_math_is_rendered_at_build_time(built_site):
         if re.search(r'class="arithmatex">\s*\\[(\[]', html):
             raw.append(page.relative_to(built_site.path).as_posix())
     assert not raw, f"Formulas left as raw TeX (hooks/math.py did not render them): {raw}"
+
+
+@pytest.mark.parametrize("root", ["", "en/"])
+def test_practice_data_lists_questions_and_answers_separately(built_site, root):
+    # questions.json loads with the practice page; the rendered answers (about
+    # 1.2 MB) wait in answers.json until the reader draws a question.
+    import json
+
+    assets = built_site.path / root / "assets"
+    questions = json.loads((assets / "questions.json").read_text("utf-8"))["questions"]
+    answers = json.loads((assets / "answers.json").read_text("utf-8"))
+    assert questions and all("answer" not in q and "short" not in q for q in questions)
+    assert {q["id"] for q in questions} == set(answers)
+    assert all(len(a) > 100 for a in answers.values()), "every question needs a rendered answer"

@@ -25,7 +25,9 @@ def test_random_question_shows_and_its_answer_reveals(site_page, lang, root):
     answer = site_page.locator("[data-practice-answer]")
     assert answer.is_hidden(), "the answer must stay hidden until asked for"
     site_page.locator("[data-practice-reveal]").click()
-    assert answer.is_visible() and len(answer.inner_text()) > 40
+    # The answers arrive from assets/answers.json, fetched at the first draw.
+    site_page.wait_for_function("document.querySelector('[data-practice-answer]').innerText.length > 40")
+    assert answer.is_visible()
     # The title links to the question on its page, in the same language.
     href = title.get_attribute("href")
     assert href.startswith(site_page.base + root) and "#" in href

@@ -1,6 +1,7 @@
 // Practice mode: draw a random question, filtered by topic and difficulty;
-// the answer stays hidden until asked for. Questions come from
-// assets/questions.json, written at build time by hooks/questions.py.
+// the answer stays hidden until asked for. The question list comes from
+// assets/questions.json and the rendered answers from assets/answers.json
+// (fetched at the first draw: it is large), both written by hooks/questions.py.
 document$.subscribe(() => {
   const root = document.querySelector("[data-practice]");
   if (!root) return;
@@ -14,6 +15,9 @@ document$.subscribe(() => {
   const base = new URL(root.dataset.src, location.href);
   let questions = [];
   let last = null;
+  let answers = null;
+  const loadAnswers = () =>
+    (answers ??= fetch(new URL(root.dataset.answers, location.href)).then((r) => r.json()));
 
   const option = (value, label) => Object.assign(document.createElement("option"), { value, textContent: label });
 
@@ -50,8 +54,11 @@ document$.subscribe(() => {
     link.href = new URL(q.url, base.href.replace(/assets\/questions\.json$/, "")).href;
     $("[data-practice-meta]").textContent =
       `${root.labels.difficulty[q.difficulty]} · ${q.topics.map((t) => root.labels.topics[t]).join(", ")} · ${q.page}`;
-    answer.innerHTML = q.short + q.answer;
+    answer.replaceChildren();
     answer.hidden = true;
+    loadAnswers()
+      .then((all) => { if (last === q) answer.innerHTML = all[q.id]; })
+      .catch(() => { if (last === q) answer.textContent = root.dataset.failed; });
     reveal.hidden = false;
     reveal.setAttribute("aria-expanded", "false");
     card.hidden = false;
