@@ -5,7 +5,10 @@ into every notebook page (about 600 KB, mostly JupyterLab widgets and theme
 variables that a static notebook never uses). Conservative: a selector is
 kept when every class it names occurs in the pages; element and attribute
 selectors are always kept; at-rules other than @media/@supports are kept as
-they are. Custom properties that no kept rule reads are dropped.
+they are. Selectors that put the root (`:root`, `html`, `body`) under another
+element never match: mkdocs-jupyter scopes every rule under .jupyter-wrapper,
+which turns JupyterLab's theme block into `.jupyter-wrapper :root` (77 KB of
+unused icon data URIs). Custom properties that no kept rule reads are dropped.
 """
 
 import re
@@ -14,6 +17,8 @@ CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 COMMENT = re.compile(r"/\*.*?\*/", re.S)
 VAR_USE = re.compile(r"var\(\s*(--[\w-]+)")
 VAR_DEF = re.compile(r"(?:^|;)\s*(--[\w-]+)\s*:")
+# `.a :root`, `.a > body`, `.a html`: the document root has no ancestor.
+ROOT_UNDER_ANCESTOR = re.compile(r"\S\s*[\s>+~]\s*(?::root|html|body)(?![\w-])")
 
 
 def used_classes(html: str) -> set[str]:
@@ -62,7 +67,10 @@ def _prune_rules(css: str, classes: set[str]) -> str:
         elif prelude.startswith("@"):
             out.append(f"{prelude}{{{body}}}")
         else:
-            kept = [s for s in _split_selectors(prelude) if set(CLASS.findall(s)) <= classes]
+            kept = [
+                s for s in _split_selectors(prelude)
+                if set(CLASS.findall(s)) <= classes and not ROOT_UNDER_ANCESTOR.search(s)
+            ]
             if kept and body.strip():
                 out.append(f"{','.join(kept)}{{{body.strip()}}}")
     return "".join(out)
