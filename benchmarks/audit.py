@@ -91,7 +91,20 @@ def free_port():
         return s.getsockname()[1]
 
 
-def lighthouse(url, form_factor, out):
+def suggested_slowdown(benchmark_index):
+    """The CPU slowdown that emulates Lighthouse's intended mid-tier phone on this host.
+
+    Lighthouse's CPU throttling calculator (linked from docs/throttling.md):
+    1300 -> 3x, 1533 -> 4x (the default), 800 -> 2x, linear in between.
+    """
+    if benchmark_index >= 1300:
+        return 3 + (benchmark_index - 1300) / 233
+    if benchmark_index >= 800:
+        return 2 + (benchmark_index - 800) / 500
+    return 1 + max(benchmark_index - 150, 0) / 650
+
+
+def lighthouse(url, form_factor, out, cpu_slowdown=None):
     cmd = [
         str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
         f"--only-categories={','.join(CATEGORIES)}",
@@ -100,6 +113,8 @@ def lighthouse(url, form_factor, out):
     ]
     if form_factor == "desktop":
         cmd.append("--preset=desktop")
+    elif cpu_slowdown:
+        cmd.append(f"--throttling.cpuSlowdownMultiplier={cpu_slowdown}")
     subprocess.run(cmd, check=True, env=dict(os.environ, CHROME_PATH=CHROMIUM))
     report = json.loads(Path(out).read_text())
     metrics = {m: report["audits"][a]["numericValue"] for m, a in METRICS.items()}
@@ -128,6 +143,8 @@ def main(argv=None):
     parser.add_argument("--forms", nargs="*", default=["mobile", "desktop"], help="subset of mobile desktop")
     parser.add_argument("--port", type=int, default=None, help="serve on this port (default: a free one)")
     parser.add_argument("--no-build", action="store_true", help="audit --site-dir as it is (built for --port)")
+    parser.add_argument("--cpu-slowdown", type=float, default=None,
+                        help="mobile CPU slowdown instead of Lighthouse's default 4x (see the suggestion printed at the end)")
     parser.add_argument("--report-dir", default=None, help="keep each Lighthouse JSON report in this folder")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
@@ -154,7 +171,7 @@ def main(argv=None):
                     continue
                 for form in args.forms:
                     slug = f"{name.replace('&', '')}-{lang}-{form}"
-                    runs = [lighthouse(base + prefix + PAGES[name], form, reports / f"{slug}-{i}.json")
+                    runs = [lighthouse(base + prefix + PAGES[name], form, reports / f"{slug}-{i}.json", args.cpu_slowdown)
                             for i in range(args.runs)]
                     scores = {c: sorted(r[0][c] for r in runs)[len(runs) // 2] for c in CATEGORIES}
                     metrics = {m: sorted(r[2][m] for r in runs)[len(runs) // 2] for m in (*METRICS, "BI")}
@@ -167,6 +184,12 @@ def main(argv=None):
                           + "  " + _metrics(metrics), flush=True)
     server.shutdown()
 
+    indexes = sorted(metrics["BI"] for *_, metrics in rows)
+    if indexes:
+        bi = indexes[len(indexes) // 2]
+        print(f"\nHost benchmarkIndex (median) {bi:.0f}: Lighthouse's calculator suggests a "
+              f"{suggested_slowdown(bi):.1f}x mobile CPU slowdown here (default 4x; --cpu-slowdown "
+              f"{args.cpu_slowdown or 4:g} was used).")
     print(f"\nMedian of {args.runs} run(s) per row; score/budget.")
     print("page      lang form     " + " ".join(f"{c:>14}" for c in CATEGORIES) + "  median metrics")
     for name, lang, form, scores, metrics in rows:
