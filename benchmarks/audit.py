@@ -129,6 +129,11 @@ def lighthouse(url, form_factor, out, cpu_slowdown=None):
     return scores, failed, metrics
 
 
+def _median(values):
+    values = sorted(values)
+    return values[len(values) // 2]
+
+
 def _metrics(metrics):
     return " ".join(f"{m} {v:.3f}" if m == "CLS" else f"{m} {v:.0f}" if m == "BI" else f"{m} {v / 1000:.2f}s"
                     for m, v in metrics.items())
@@ -173,8 +178,8 @@ def main(argv=None):
                     slug = f"{name.replace('&', '')}-{lang}-{form}"
                     runs = [lighthouse(base + prefix + PAGES[name], form, reports / f"{slug}-{i}.json", args.cpu_slowdown)
                             for i in range(args.runs)]
-                    scores = {c: sorted(r[0][c] for r in runs)[len(runs) // 2] for c in CATEGORIES}
-                    metrics = {m: sorted(r[2][m] for r in runs)[len(runs) // 2] for m in (*METRICS, "BI")}
+                    scores = {c: _median(r[0][c] for r in runs) for c in CATEGORIES}
+                    metrics = {m: _median(r[2][m] for r in runs) for m in (*METRICS, "BI")}
                     failing = sorted({f for r in runs for f in r[1]})
                     rows.append((name, lang, form, scores, metrics))
                     for c in CATEGORIES:
@@ -184,9 +189,8 @@ def main(argv=None):
                           + "  " + _metrics(metrics), flush=True)
     server.shutdown()
 
-    indexes = sorted(metrics["BI"] for *_, metrics in rows)
-    if indexes:
-        bi = indexes[len(indexes) // 2]
+    if rows:
+        bi = _median(metrics["BI"] for *_, metrics in rows)
         print(f"\nHost benchmarkIndex (median) {bi:.0f}: Lighthouse's calculator suggests a "
               f"{suggested_slowdown(bi):.1f}x mobile CPU slowdown here (default 4x; --cpu-slowdown "
               f"{args.cpu_slowdown or 4:g} was used).")
