@@ -65,9 +65,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def served_site(built_site) -> BuiltSite:
+def site_dir(built_site) -> Path:
+    """The built site's folder, for tests that read it; they fail when the build did."""
     if built_site.returncode != 0:
         pytest.fail("The site did not build; see tests/test_site_build.py for the build log.")
+    return built_site.path
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site, site_dir) -> BuiltSite:
     port = int(built_site.url.rsplit(":", 1)[1].strip("/"))
     handler = functools.partial(_QuietHandler, directory=str(built_site.path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)

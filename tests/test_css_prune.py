@@ -1,12 +1,8 @@
 """hooks/css_prune.py: what it keeps of the Jupyter stylesheet, and what it drops."""
 
-import importlib.util
+from tests.support.docs import load_module
 
-from tests.support.docs import ROOT
-
-_spec = importlib.util.spec_from_file_location("css_prune", ROOT / "hooks" / "css_prune.py")
-css_prune = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(css_prune)
+css_prune = load_module("hooks/css_prune.py")
 
 PAGE = '<div class="jupyter-wrapper"><div class="jp-Cell">x</div></div>'
 

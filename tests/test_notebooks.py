@@ -6,13 +6,9 @@ import re
 import nbformat
 import pytest
 
-from tests.support.docs import ROOT, nav_files
+from tests.support.docs import ROOT, load_module, nav_files
 
-import importlib.util
-
-_spec = importlib.util.spec_from_file_location("handbook_notebooks", ROOT / "scripts" / "notebooks.py")
-notebooks = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(notebooks)
+notebooks = load_module("scripts/notebooks.py")
 
 SOURCES = notebooks.sources()
 NAMES = [s.stem for s in SOURCES]
@@ -74,12 +70,10 @@ def test_a_failing_cell_fails_with_the_notebook_and_cell_named(tmp_path):
     assert not list(tmp_path.glob("*/broken.ipynb")), "a failed run must not write a notebook"
 
 
-def test_notebook_pages_are_built_light_and_quiet(built_site):
-    if built_site.returncode != 0:
-        pytest.fail("The site did not build; see tests/test_site_build.py.")
+def test_notebook_pages_are_built_light_and_quiet(site_dir):
     for name in NAMES:
         for root in ("", "en/"):
-            page = built_site.path / root / "notebooks" / name / "index.html"
+            page = site_dir / root / "notebooks" / name / "index.html"
             assert page.exists(), f"no page for notebooks/{name}.py under /{root}"
             html = page.read_text("utf-8")
             assert (page.parent / f"{name}.ipynb").exists(), "the .ipynb must sit next to its page for download"
@@ -92,12 +86,12 @@ def test_notebook_pages_are_built_light_and_quiet(built_site):
             for cell in re.findall(r'jp-RenderedMarkdown[^>]*>(.*?)</div>', html, re.S):
                 assert not re.search(r"\$[^$\s][^$]*\$", cell), f"{root}notebooks/{name}: TeX left unrendered"
     for root in ("", "en/"):
-        css = built_site.path / root / "assets" / "stylesheets" / "jupyter.css"
+        css = site_dir / root / "assets" / "stylesheets" / "jupyter.css"
         assert css.exists() and css.stat().st_size < 150_000, (
             f"/{root}assets/stylesheets/jupyter.css is {css.stat().st_size if css.exists() else 0} bytes; "
             "hooks/css_prune.py should keep it under 150 KB"
         )
-    index = json.loads((built_site.path / "search" / "search_index.json").read_text("utf-8"))
+    index = json.loads((site_dir / "search" / "search_index.json").read_text("utf-8"))
     assert any(d["location"].startswith("notebooks/") for d in index["docs"]), "notebook pages must be searchable"
 
 

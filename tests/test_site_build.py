@@ -5,6 +5,7 @@ page missing from the nav, a missing snippet file (check_paths), an unknown
 question topic (hooks/questions.py). The log names the page to fix.
 """
 
+import json
 import re
 
 import pytest
@@ -74,8 +75,6 @@ def test_math_is_rendered_at_build_time(built_site):
 def test_practice_data_lists_questions_and_answers_separately(built_site, root):
     # questions.json loads with the practice page; the rendered answers (about
     # 1.2 MB) wait in answers.json until the reader draws a question.
-    import json
-
     assets = built_site.path / root / "assets"
     questions = json.loads((assets / "questions.json").read_text("utf-8"))["questions"]
     answers = json.loads((assets / "answers.json").read_text("utf-8"))

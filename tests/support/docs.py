@@ -4,6 +4,7 @@ Shared by the parity, fence and snippet-coverage tests, so that each states
 its rule once and reports failures with the file (and line) to fix.
 """
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,15 @@ PYTHON_LANGS = {"py", "python", "python3"}
 
 def rel(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
+
+
+def load_module(relative_path: str):
+    """Import a hook or script by its path (hooks/ and scripts/ are not packages)."""
+    path = ROOT / relative_path
+    spec = importlib.util.spec_from_file_location(f"handbook_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def pages(lang: str) -> dict[str, Path]:
