@@ -115,3 +115,39 @@ def test_code_blocks_get_a_copy_button_when_their_answer_opens(site_page):
     block.scroll_into_view_if_needed()
     block.locator("button.md-code__button[data-clipboard-target]").wait_for(state="attached", timeout=10_000)
     site_page.watch.assert_clean()
+
+
+def _index_requests(page):
+    requests = []
+    page.on("request", lambda r: "search_index.json" in r.url and requests.append(r.url))
+    return requests
+
+
+@pytest.mark.parametrize("lang,reach", [("zh", "shortcut"), ("en", "click")])
+def test_search_index_loads_when_the_reader_reaches_for_search(site_page, lang, reach):
+    # hooks/lazy_search_index.py: no index on a page view that never searches.
+    term, root = SEARCHES[lang]
+    requests = _index_requests(site_page)
+    site_page.goto(site_page.base + root + TWIN)
+    site_page.wait_for_function("window.component$ !== undefined")  # Material's bundle has run
+    site_page.wait_for_timeout(1000)
+    assert requests == [], "the search index was fetched before the reader touched search"
+    if reach == "shortcut":
+        site_page.keyboard.press("/")  # Material's shortcut opens search and focuses the box
+    else:
+        site_page.locator("input.md-search__input").click()
+    site_page.wait_for_function("document.activeElement.matches('input.md-search__input')")
+    site_page.keyboard.type(term)
+    results = site_page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15_000)  # the query typed before the index arrived still runs
+    assert len(requests) == 1, requests
+    site_page.watch.assert_clean()
+
+
+def test_search_highlight_loads_the_index_at_once(site_page):
+    # Following a result adds ?h=<query>; search.highlight needs the index to mark it.
+    requests = _index_requests(site_page)
+    site_page.goto(site_page.base + TWIN + "?h=" + SEARCHES["zh"][0])
+    site_page.locator("article mark[data-md-highlight]").first.wait_for(state="attached", timeout=15_000)
+    assert len(requests) == 1, requests
+    site_page.watch.assert_clean()
