@@ -151,3 +151,22 @@ def test_search_highlight_loads_the_index_at_once(site_page):
     site_page.locator("article mark[data-md-highlight]").first.wait_for(state="attached", timeout=15_000)
     assert len(requests) == 1, requests
     site_page.watch.assert_clean()
+
+
+def test_a_closed_answers_diagram_loads_when_the_answer_opens(site_page):
+    # hooks/images.py: loading="lazy", and a size that reserves the diagram's space.
+    diagrams = []
+    site_page.on("request", lambda r: "/assets/diagrams/" in r.url and diagrams.append(r.url))
+    site_page.goto(site_page.base + TWIN)
+    site_page.wait_for_load_state("load")
+    assert diagrams == [], "diagrams inside closed answers were fetched with the page"
+    answer = site_page.locator("article details:has(img)").first
+    image = answer.locator("img").first
+    answer.locator("summary").click()
+    image.scroll_into_view_if_needed()
+    site_page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    assert diagrams, "opening the answer did not load its diagram"
+    width, height, box_width, box_height = image.evaluate(
+        "i => [i.width, i.height, i.getBoundingClientRect().width, i.getBoundingClientRect().height]")
+    assert abs(box_width / box_height - width / height) < 0.02, "the diagram is shown at its own aspect ratio"
+    site_page.watch.assert_clean()
