@@ -65,8 +65,13 @@ def test_math_is_rendered_with_the_sites_own_katex(site_page, root):
 @pytest.mark.parametrize("page", ["notebooks/gan-digits/", "coding/gan-super-resolution/", "cases/stable-diffusion/", "glossary/"])
 def test_pages_with_figures_and_notebooks_stay_on_this_host(site_page, root, page):
     site_page.goto(site_page.base + root + page)
-    site_page.wait_for_load_state("networkidle")
+    # Images load lazily (hooks/images.py): open every answer, bring each image into view.
+    site_page.evaluate("document.querySelectorAll('article details').forEach(d => { d.open = true; })")
     images = site_page.locator("article img")
+    for i in range(images.count()):
+        images.nth(i).scroll_into_view_if_needed()
+    site_page.wait_for_function("[...document.querySelectorAll('article img')].every(i => i.complete)")
+    site_page.wait_for_load_state("networkidle")
     assert images.evaluate_all("imgs => imgs.every(i => i.complete && i.naturalWidth > 0)"), "an image failed to load"
     assert images.evaluate_all("imgs => imgs.every(i => (i.getAttribute('alt') || '').trim().length > 0)"), "an image has no alt text"
     site_page.watch.assert_clean()
