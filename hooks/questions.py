@@ -190,7 +190,43 @@ def on_page_content(content, page, config, files):
         f'<p class="answers-toggle-bar"><button type="button" class="md-button answers-toggle" aria-pressed="false" '
         f'data-expand="{words["expand"]}" data-collapse="{words["collapse"]}">{words["expand"]}</button></p>'
     )
-    return re.sub(r"(</h1>)", r"\1" + switch, content, count=1)
+    content = re.sub(r"(</h1>)", r"\1" + switch, content, count=1)
+    return wrap_question_bodies(content)
+
+
+# What follows a question's meta line, up to the next h1/h2 (or the end).
+META_LINE = re.compile(r'<p class="question-meta">.*?</p>', re.S)
+BODY_END = re.compile(r"<h[12]\b")
+CONTAINERS = ("details", "div", "section", "table", "ul", "ol", "dl", "blockquote", "figure", "pre")
+
+
+def _balanced(html_text):
+    return all(
+        len(re.findall(rf"<{tag}\b", html_text)) == len(re.findall(rf"</{tag}>", html_text)) for tag in CONTAINERS
+    )
+
+
+def wrap_question_bodies(content):
+    """Wrap each question's body in <div class="question-body">.
+
+    extra.css gives it `content-visibility: auto`: the browser lays out and
+    paints a body only when it comes near the viewport, so a long Q&A page
+    shows its first screen without laying out the rest. The heading and its
+    meta line stay outside, so the table of contents and anchors still see
+    every question. A body that would cut through an element (a heading
+    inside an answer block) is left unwrapped.
+    """
+    out, pos = [], 0
+    for meta in META_LINE.finditer(content):
+        end_match = BODY_END.search(content, meta.end())
+        end = end_match.start() if end_match else len(content)
+        body = content[meta.end():end]
+        if not body.strip() or not _balanced(body):
+            continue
+        out += [content[pos:meta.end()], '<div class="question-body">', body, "</div>"]
+        pos = end
+    out.append(content[pos:])
+    return "".join(out)
 
 
 def on_post_build(config):
