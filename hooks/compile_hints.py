@@ -17,9 +17,8 @@ line in front to keep pointing at the right code.
 """
 
 import json
-from pathlib import Path
 
-from mkdocs.exceptions import PluginError
+from material_assets import BUNDLE, built
 
 HINT = "//# allFunctionsCalledOnLoad\n"
 
@@ -35,13 +34,7 @@ def shift_source_map(source_map: str) -> str:
 
 
 def on_post_build(config, **kwargs):
-    bundles = sorted(Path(config.site_dir, "assets", "javascripts").glob("bundle.*.min.js"))
-    if not bundles:
-        raise PluginError(
-            "hooks/compile_hints.py: no assets/javascripts/bundle.*.min.js in the built site. "
-            "Material renamed its bundle: update this hook and overrides/main.html."
-        )
-    for bundle in bundles:
+    for bundle in built(config, BUNDLE, "hooks/compile_hints.py"):
         script = bundle.read_text(encoding="utf-8")
         if script.startswith(HINT):
             continue  # not copied again since the last build

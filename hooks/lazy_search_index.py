@@ -26,6 +26,8 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from material_assets import BUNDLE, built
+
 FUNCTION = Path(__file__).with_name("lazy_search_index.js").read_text(encoding="utf-8")
 # <index$>=document.forms.namedItem("search")?<fetchSearchIndex>():<NEVER>, with minified names.
 REQUEST = re.compile(r'(?P<index>[\w$]+)=document\.forms\.namedItem\("search"\)\?(?P<fetch>[\w$]+)\(\):(?P<never>[\w$]+)(?=[,;])')
@@ -57,12 +59,6 @@ def defer_search_index(script: str, name: str = "bundle") -> str:
 
 
 def on_post_build(config, **kwargs):
-    bundles = sorted(Path(config.site_dir, "assets", "javascripts").glob("bundle.*.min.js"))
-    if not bundles:
-        raise PluginError(
-            "hooks/lazy_search_index.py: no assets/javascripts/bundle.*.min.js in the built site. "
-            "Material renamed its bundle: update this hook and overrides/main.html."
-        )
-    for bundle in bundles:
+    for bundle in built(config, BUNDLE, "hooks/lazy_search_index.py"):
         script = bundle.read_text(encoding="utf-8")
         bundle.write_text(defer_search_index(script, str(bundle)), encoding="utf-8")

@@ -22,9 +22,9 @@ tests/test_material_css.py checks the built stylesheet for such selectors.
 """
 
 import re
-from pathlib import Path
-
 from mkdocs.exceptions import PluginError
+
+from material_assets import STYLESHEET, built
 
 # (pattern, replacement, text a rewritten sheet has, what it fixes). Each must
 # match (or have matched, when the sheet was not copied again), so a Material
@@ -56,10 +56,7 @@ def rewrite(css: str) -> tuple[str, list[str]]:
 
 
 def on_post_build(config, **kwargs):
-    sheets = sorted(Path(config.site_dir, "assets", "stylesheets").glob("main.*.min.css"))
-    if not sheets:
-        raise PluginError("hooks/material_css.py: no assets/stylesheets/main.*.min.css in the built site")
-    for sheet in sheets:
+    for sheet in built(config, STYLESHEET, "hooks/material_css.py"):
         css, missed = rewrite(sheet.read_text(encoding="utf-8"))
         if missed:
             raise PluginError(

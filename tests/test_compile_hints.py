@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.support.docs import load_module
+from tests.support.docs import built_files, load_module
 
 compile_hints = load_module("hooks/compile_hints.py")
 
@@ -22,10 +22,7 @@ def test_the_source_map_moves_down_one_line():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_built_bundle_starts_with_the_hint(site_dir, lang):
-    folder = site_dir / ("en" if lang == "en" else "") / "assets" / "javascripts"
-    bundles = sorted(folder.glob("bundle.*.min.js"))
-    assert bundles, f"no Material bundle in {folder}"
-    for bundle in bundles:
+    for bundle in built_files(site_dir, lang, compile_hints.BUNDLE):
         script = bundle.read_text(encoding="utf-8")
         assert script.startswith(compile_hints.HINT) and script.count("allFunctionsCalledOnLoad") == 1, (
             f"{bundle} should start with exactly one {compile_hints.HINT.strip()!r} (hooks/compile_hints.py)")

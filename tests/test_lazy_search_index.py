@@ -4,7 +4,7 @@ and its source map still lines up. The browser side is in tests/browser/test_sit
 import pytest
 from mkdocs.exceptions import PluginError
 
-from tests.support.docs import load_module
+from tests.support.docs import built_files, load_module
 
 lazy = load_module("hooks/lazy_search_index.py")
 
@@ -32,10 +32,7 @@ def test_a_changed_bundle_fails_the_build_with_a_pointer():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_built_bundle_defers_the_index(site_dir, lang):
-    folder = site_dir / ("en" if lang == "en" else "") / "assets" / "javascripts"
-    bundles = sorted(folder.glob("bundle.*.min.js"))
-    assert bundles, f"no Material bundle in {folder}"
-    for bundle in bundles:
+    for bundle in built_files(site_dir, lang, lazy.BUNDLE):
         script = bundle.read_text(encoding="utf-8")
         assert not lazy.REQUEST.search(script), f"{bundle} still fetches the search index as it starts"
         assert script.count("function __mdSearch(") == 1 and script.count("?__mdSearch(") == 1, (

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.support.docs import load_module
+from tests.support.docs import built_files, load_module
 
 material_css = load_module("hooks/material_css.py")
 
@@ -55,10 +55,7 @@ def test_a_material_update_that_drops_the_rules_is_reported():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_built_stylesheet_has_no_whole_page_restyle_on_class_change(site_dir, lang):
-    root = site_dir / ("en" if lang == "en" else "")
-    sheets = sorted((root / "assets" / "stylesheets").glob("main.*.min.css"))
-    assert sheets, f"no Material stylesheet under {root}/assets/stylesheets"
-    for sheet in sheets:
+    for sheet in built_files(site_dir, lang, material_css.STYLESHEET):
         bad = whole_subtree_selectors(sheet.read_text(encoding="utf-8"))
         assert not bad, (
             f"{sheet.name} has selectors that make a class change on <html> restyle the whole page: "

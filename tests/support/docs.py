@@ -6,6 +6,7 @@ its rule once and reports failures with the file (and line) to fix.
 
 import importlib.util
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,12 +32,29 @@ def rel(path: Path) -> str:
 
 
 def load_module(relative_path: str):
-    """Import a hook or script by its path (hooks/ and scripts/ are not packages)."""
+    """Import a hook or script by its path (hooks/ and scripts/ are not packages).
+
+    Like MkDocs, with the file's folder on sys.path while it loads, so a hook
+    can import a sibling module (hooks/material_assets.py).
+    """
     path = ROOT / relative_path
     spec = importlib.util.spec_from_file_location(f"handbook_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    saved = sys.path.copy()
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = saved
     return module
+
+
+def built_files(site_dir: Path, lang: str, pattern: str) -> list[Path]:
+    """Files of one language's built site matching pattern (relative to its root); at least one."""
+    root = site_dir / ("en" if lang == "en" else "")
+    found = sorted(root.glob(pattern))
+    assert found, f"no {pattern} under {root}"
+    return found
 
 
 def pages(lang: str) -> dict[str, Path]:

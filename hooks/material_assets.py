@@ -1,0 +1,21 @@
+"""Material's built files that hooks/material_css.py, lazy_search_index.py and
+compile_hints.py edit after the build. Not a hook itself: they import it."""
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+# Relative to the site root. overrides/main.html names the bundle's file too.
+BUNDLE = "assets/javascripts/bundle.*.min.js"
+STYLESHEET = "assets/stylesheets/main.*.min.css"
+
+
+def built(config, pattern: str, hook: str) -> list[Path]:
+    """The built files matching pattern; a build error naming the hook when there are none."""
+    found = sorted(Path(config.site_dir).glob(pattern))
+    if not found:
+        also = " and overrides/main.html" if pattern == BUNDLE else ""
+        raise PluginError(
+            f"{hook}: no {pattern} in the built site. Material renamed the file: update {hook}{also}."
+        )
+    return found
