@@ -5,7 +5,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-# Relative to the site root. overrides/main.html names the bundle's file too.
+# Relative to the site root. hooks/material_bundle.py finds the bundle for overrides/main.html.
 BUNDLE = "assets/javascripts/bundle.*.min.js"
 STYLESHEET = "assets/stylesheets/main.*.min.css"
 
@@ -14,8 +14,7 @@ def built(config, pattern: str, hook: str) -> list[Path]:
     """The built files matching pattern; a build error naming the hook when there are none."""
     found = sorted(Path(config.site_dir).glob(pattern))
     if not found:
-        also = " and overrides/main.html" if pattern == BUNDLE else ""
         raise PluginError(
-            f"{hook}: no {pattern} in the built site. Material renamed the file: update {hook}{also}."
+            f"{hook}: no {pattern} in the built site. Material renamed the file: update {hook}."
         )
     return found
