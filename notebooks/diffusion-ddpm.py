@@ -1,8 +1,8 @@
 # %% [markdown] lang="zh"
 # # 从零实现 DDPM：在 8×8 手写数字上加噪、去噪、采样
 #
-# 本笔记本调用 `snippets/diffusion/ddpm.py` 里经过测试的函数：线性噪声表和闭式前向过程 $q(x_t\mid x_0)$、
-# 一个带正弦时间步嵌入的噪声预测网络 $\epsilon_\theta(x_t,t)$、"简单"损失（真实噪声与预测噪声的均方误差），以及从 $x_T\sim\mathcal N(0,I)$
+# 本笔记本调用 `snippets/diffusion/ddpm.py` 里经过测试的函数：线性噪声调度和闭式前向过程 $q(x_t\mid x_0)$、
+# 一个带正弦时间步嵌入的噪声预测网络 $\epsilon_\theta(x_t,t)$、“简单”损失（真实噪声与预测噪声的均方误差），以及从 $x_T\sim\mathcal N(0,I)$
 # 出发的祖先采样。训练完成后，把 500 个样本与留出的真实数字和两个基线比较。讲解见[从零实现 DDPM](../coding/diffusion-ddpm.md)。
 #
 # 规模：为了让整个笔记本在 2 核 CPU 上一分半钟左右跑完，这里训练 150 个 epoch（批大小 128，共 1,800 步），$T=200$，采样 500 张。
@@ -24,10 +24,10 @@
 # digits).
 
 # %% [markdown] lang="zh"
-# ## 数据与噪声表
+# ## 数据与噪声调度
 #
 # 像素缩放到 $[-1,1]$，与先验 $\mathcal N(0,I)$ 的尺度相配。换成 MNIST 或自己的图像时，只需改 `load_data()`。
-# 噪声表把论文在 $T=1000$ 时的 $\beta$ 范围按比例放大，使 $T=200$ 时 $\bar\alpha_T$ 同样接近 0，即 $x_T$ 几乎是纯噪声。
+# 噪声调度把论文在 $T=1000$ 时的 $\beta$ 范围按比例放大，使 $T=200$ 时 $\bar\alpha_T$ 同样接近 0，即 $x_T$ 几乎是纯噪声。
 
 # %% [markdown] lang="en"
 # ## Data and noise schedule
@@ -99,7 +99,7 @@ Image(filename=result["figures"][0])
 Image(filename=result["figures"][1])
 
 # %% [markdown] lang="zh"
-# ## 怎么判断"像数字"？
+# ## 怎么判断“像数字”？
 #
 # 距离都以 359 张留出的真实数字为参照。像素空间的 Fréchet 距离（FID 的公式，但直接用像素）只比较均值和协方差，
 # 而拟合了这两者的高斯按构造就能拿到很低的分数：在本页 150 个 epoch 的训练下，它的 Fréchet 距离（1.26）甚至比 DDPM 样本（1.35）还低，却画不出一个数字
@@ -127,7 +127,7 @@ for key, label in labels.items():
 # %% [markdown] lang="zh"
 # ## 接下来
 #
-# - 比 8×8 大的图像要把 MLP 换成 U-Net（Ho 等人用的是带注意力的 U-Net），$T$ 取论文的 1000，并用权重的指数滑动平均采样。
+# - 比 8×8 大的图像要把 MLP 换成 U-Net（Ho 等用的是带注意力的 U-Net），$T$ 取论文的 1000，并用权重的指数滑动平均采样。
 # - 采样要串行调用网络 $T$ 次；DDIM 等确定性采样器可以用少得多的步数。条件生成用无分类器引导。
 
 # %% [markdown] lang="en"

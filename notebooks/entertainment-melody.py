@@ -70,7 +70,7 @@ print(f"trained {cfg['epochs']} epochs in {time.perf_counter() - start:.1f} s; "
 # %% [markdown] lang="zh"
 # ## 三种温度下采样
 #
-# 从"新曲开始"（一串分隔符）出发，每次从 softmax(logits / 温度) 中抽一个 token。每种温度的前 40 个 token 如下：
+# 从“新曲开始”（一串分隔符）出发，每次从 $\operatorname{softmax}(z/T)$（$z$ 为 logits，$T$ 为温度）中抽一个 token。每种温度的前 40 个 token 如下：
 
 # %% [markdown] lang="en"
 # ## Sampling at three temperatures

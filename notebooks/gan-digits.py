@@ -5,7 +5,7 @@
 # 画出生成样本，再用一个只在**真实**数字上训练的分类器给生成样本分类，统计它们覆盖了几类数字。原理、代码讲解和原文代码的错误见
 # [用 TensorFlow 正确训练 GAN](../coding/gan-digits.md)。
 #
-# 规模：这里用示例的默认配置，2,000 步、批大小 64，与 `make bench` 相同；在 2 核 CPU 上训练约 20–40 秒。
+# 规模：这里用示例的默认配置，2,000 步、批大小 64，与 `make bench` 相同；在 2 核 CPU 上训练约 20～40 秒。
 
 # %% [markdown] lang="en"
 # # A GAN on handwritten digits: train, sample, check for mode collapse
@@ -108,9 +108,9 @@ for digit, share in enumerate(coverage["histogram"]):
     print(f"{digit:>5}  {share:6.1%}  " + "#" * round(share * 100))
 
 # %% [markdown] lang="zh"
-# ## 对照：一个完全坍塌的"生成器"
+# ## 对照：一个完全坍塌的“生成器”
 #
-# 同一个指标如何识别模式坍塌：把一张真实的数字 3 重复 1,000 次当作"生成样本"。
+# 同一个指标如何识别模式坍塌：把一张真实的数字 3 重复 1,000 次当作“生成样本”。
 
 # %% [markdown] lang="en"
 # ## For contrast: a fully collapsed "generator"

@@ -6,7 +6,7 @@
 # 再在 4 张**从未参与训练**的图片上与双三次插值比较 PSNR 和 SSIM。原理和代码讲解见[超分辨率](../coding/gan-super-resolution.md)。
 #
 # 规模：为了让整个笔记本在 2 核 CPU 上约一分钟跑完，这里训练 400 步、用 4,000 个训练小块；示例默认值和 `make bench` 是 1,000 步、8,000 个小块
-# （在那个规模下实测合并 PSNR 为 32.08 dB，双三次插值为 30.16 dB）。
+# （在那个规模下实测整体 PSNR 为 32.08 dB，双三次插值为 30.16 dB）。
 
 # %% [markdown] lang="en"
 # # SRGAN-style 2× super-resolution: train it and compare with bicubic
@@ -109,7 +109,7 @@ Image(filename=figure)
 # ## 接下来
 #
 # - 用 `sr.train(..., steps=1000, n_patches=8000)` 跑示例的默认规模，PSNR 还会再高一些。
-# - 用 `adv_weight=` 调整对抗损失的权重：权重越大，纹理越"锐"，PSNR/SSIM 越低（感知-失真权衡）；`adv_weight=0` 就是只用 L1 训练的网络。
+# - 用 `adv_weight=` 调整对抗损失的权重：权重越大，纹理越“锐”，PSNR/SSIM 越低（感知-失真权衡）；`adv_weight=0` 就是只用 L1 训练的网络。
 # - 真实照片的退化不只是双三次下采样（还有模糊、噪声、JPEG 压缩），要按 Real-ESRGAN 的做法在训练数据里模拟它们。
 
 # %% [markdown] lang="en"

@@ -3,7 +3,7 @@
 #
 # 本笔记本调用 `snippets/llm_api/chat.py` 里经过测试的函数，但**不联网、不需要 API 密钥**：和测试一样，我们把一个
 # `httpx.MockTransport` 交给 openai SDK，充当假的服务端。这样可以看到 SDK 实际发出的 HTTP 请求、`chat()` 如何解析回复，
-# 以及遇到 429 限流时 `with_backoff()` 等待多久、重试几次。每一次"等待"都被记录下来而不是真的 `sleep`，所以整个笔记本几秒就能跑完。
+# 以及遇到 429 限流时 `with_backoff()` 等待多久、重试几次。每一次“等待”都被记录下来而不是真的 `sleep`，所以整个笔记本几秒就能跑完。
 # 为什么原文的 `openai.Completion` 写法已失效、模型名和 token 预算怎么选，见[调用大语言模型 API](../coding/llm-api.md)。
 
 # %% [markdown] lang="en"
@@ -120,7 +120,7 @@ print(json.dumps(json.loads(request.content), ensure_ascii=False, indent=2))
 # %% [markdown] lang="zh"
 # ## 429 之后的重试
 #
-# 假服务端先返回两次 429：第一次不带提示，`with_backoff()` 按"完全抖动"在 $[0, 1\,\mathrm{s})$ 内随机等待；
+# 假服务端先返回两次 429：第一次不带提示，`with_backoff()` 按“完全抖动”在 $[0, 1\,\mathrm{s})$ 内随机等待；
 # 第二次带 `Retry-After: 3`，客户端就按服务端说的等 3 秒。第三次返回 200。三次请求的内容完全相同。
 
 # %% [markdown] lang="en"

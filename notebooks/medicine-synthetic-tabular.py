@@ -6,7 +6,7 @@
 # **有用性**用 [TSTR](../glossary.md#tstr)（只用合成数据训练分类器，在真实测试集上打分），**隐私**用到最近训练记录的距离（DCR）检查是否在复制病人。
 # 类别条件高斯分布作为统计基线。背景与结论见[医学应用](../applications/medicine.md)。
 #
-# 规模：示例的默认配置，与 `make bench` 相同：400 个 epoch，在 2 核 CPU 上训练约 30–40 秒。
+# 规模：示例的默认配置，与 `make bench` 相同：400 个 epoch，在 2 核 CPU 上训练约 30～40 秒。
 
 # %% [markdown] lang="en"
 # # Synthetic patient records: a conditional VAE, TSTR and a memorisation check
@@ -115,7 +115,7 @@ for name, d in dcr.items():
     print(f"{name:<16}{np.median(d):>8.2f}{np.percentile(d, 5):>9.2f}{d.min():>9.2f}")
 
 # %% [markdown] lang="zh"
-# 同一个检查能发现"复制品"：把训练记录原样复制、只加一点噪声，TSTR 照样很高，但 DCR 几乎为 0。**只看有用性发现不了记忆。**
+# 同一个检查能发现“复制品”：把训练记录原样复制、只加一点噪声，TSTR 照样很高，但 DCR 几乎为 0。**只看有用性发现不了记忆。**
 
 # %% [markdown] lang="en"
 # The same check catches copies: training rows copied with a little noise still score a high TSTR, but their

@@ -13,6 +13,7 @@ In Chinese prose (docs/zh pages and the `lang="zh"` Markdown cells of notebooks/
 * a short answer (**简答：** / **Short answer:**) longer than can be said in about 30 seconds.
 Code blocks, inline code, math, URLs, HTML tags and their attributes, heading attribute lists and
 front matter keys are not checked. Each message names the file, the line and the fix.
+Verbatim quotes of the source document (errata lines "> **原文…") are exempt from the term list.
 Known exceptions live in scripts/zh_style_allow.yml, each with its reason.
 """
 
@@ -59,6 +60,7 @@ BLOCK_OPTION = re.compile(r"^\s+(type|attrs|open)\s*:")   # options under a /// 
 SNIPPET = re.compile(r"^\s*-{1,2}8<-{1,2}")
 REFERENCES = re.compile(r"^\*\*(参考文献|References)\*\*\s*$")
 LIST_ITEM = re.compile(r"^\s*\d+\.\s")
+SOURCE_QUOTE = re.compile(r"^\s*>\s*\*\*原文")
 
 
 @dataclass
@@ -343,7 +345,9 @@ def check_file(path, text=None, rules=None, allow=None):
         for line in lines:
             if not HAN.search(line.prose):
                 continue
-            for check in (check_quotes(line), check_terms(line, rules), check_halfwidth(line)):
+            # A verbatim quote of the source document (errata: "> **原文…：** “…”") keeps its wording.
+            terms = [] if SOURCE_QUOTE.match(line.raw) else check_terms(line, rules)
+            for check in (check_quotes(line), terms, check_halfwidth(line)):
                 found += [Problem(shown, line.number, *p) for p in check]
         # autocorrect parses the Markdown itself (it skips code and math); keep what it finds in prose lines.
         prose = {line.number: line.prose for line in lines}
