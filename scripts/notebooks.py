@@ -18,6 +18,7 @@ notebook and the cell. hooks/notebooks.py calls `ensure()` on every build.
 """
 
 import argparse
+import ast
 from html import escape as html_escape
 import copy
 import hashlib
@@ -34,7 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "notebooks"
 LANGUAGES = ("zh", "en")
 DEFAULT_REPO_URL = "https://github.com/genai-interview-handbook/genai-interview-handbook"
-IMPORT = re.compile(r"^\s*(?:from|import)\s+(snippets(?:\.\w+)+)", re.M)
 # Log lines that TensorFlow, XLA and absl write to stderr on a CPU machine.
 NOISE = re.compile(r"(TqdmWarning|IProgress|tqdm|tensorflow|cuda|cudnn|cufft|cublas|absl|xla|oneDNN|computation placer|TF-TRT|"
                    r"This TensorFlow binary|WARNING: All log messages|E0000|W0000|I0000)", re.I)
@@ -66,27 +66,101 @@ def output_path(source: Path, lang: str, root: Path = SOURCES) -> Path:
     return root / lang / f"{source.stem}.ipynb"
 
 
-def snippet_modules(code: str) -> list[str]:
-    return sorted(set(IMPORT.findall(code)))
-
-
-def _module_file(module: str) -> Path:
+def _module_file(module: str) -> Path | None:
     path = ROOT.joinpath(*module.split("."))
-    return path.with_suffix(".py") if path.with_suffix(".py").exists() else path / "__init__.py"
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _imported_modules(code: str, package: str = "") -> set[str]:
+    """The snippets.* modules a piece of code imports, down to the module file.
+
+    `from snippets.vae import denoising` imports snippets/vae/denoising.py,
+    not just the package; `from snippets.vae.denoising import f` and
+    `import snippets.vae.denoising` name it directly. Relative imports are
+    resolved against package (the importing module's package).
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:  # a cell with IPython syntax: read its import lines alone
+        lines = [ln.strip() for ln in code.splitlines() if re.match(r"\s*(from|import)\s", ln)]
+        tree = ast.parse("\n".join(ln for ln in lines if _parses(ln)))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == "snippets"}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(p for p in [*parts, base] if p)
+            if base.split(".")[0] != "snippets":
+                continue
+            found.add(base)
+            # A name imported from a package may itself be a module.
+            found |= {f"{base}.{a.name}" for a in node.names if _module_file(f"{base}.{a.name}")}
+    return found
+
+
+def _parses(line: str) -> bool:
+    try:
+        ast.parse(line)
+        return True
+    except SyntaxError:
+        return False
+
+
+def snippet_modules(code: str) -> list[str]:
+    """The snippet modules the code imports (packages only when nothing below them is)."""
+    found = _imported_modules(code)
+    return sorted(m for m in found if not any(other.startswith(m + ".") for other in found))
+
+
+def snippet_files(code: str) -> list[Path]:
+    """Every snippets/ file the code runs when it imports its modules.
+
+    The imported modules, the snippet modules they import in turn, and the
+    packages' __init__.py files on the way, so that a change in any of them
+    changes the notebook's key.
+    """
+    todo, seen, files = list(_imported_modules(code)), set(), set()
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        parts = module.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]
+        path = _module_file(module)
+        if path is None:
+            raise NotebookError(f"imports {module}, but snippets has no such module ({'/'.join(parts)}.py)")
+        files.add(path)
+        package = module if path.name == "__init__.py" else ".".join(parts[:-1])
+        todo += list(_imported_modules(path.read_text(encoding="utf-8"), package))
+    return sorted(files)
+
+
+def _code(nb) -> str:
+    # The Colab cell names the repository, which deployment may change; locally it does nothing.
+    return "\n# ---\n".join(
+        c.source for c in nb.cells if c.cell_type == "code" and c.metadata.get("handbook") != "colab-setup"
+    )
+
+
+def code_inputs(nb) -> dict[str, str]:
+    """What a notebook's outputs depend on: its code cells and every snippet file they run, by hash."""
+    code = _code(nb)
+    inputs = {"code cells": hashlib.sha256(code.encode()).hexdigest()[:16]}
+    for path in snippet_files(code):
+        inputs[path.relative_to(ROOT).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return inputs
 
 
 def code_key(nb) -> str:
-    """Hash of the code cells and of every snippet module they import."""
-    code = "\n# ---\n".join(
-        c.source for c in nb.cells if c.cell_type == "code" and c.metadata.get("handbook") != "colab-setup"
-    )  # the Colab cell names the repository, which deployment may change; locally it does nothing
-    h = hashlib.sha256(code.encode())
-    for module in snippet_modules(code):
-        path = _module_file(module)
-        if not path.exists():
-            raise NotebookError(f"imports {module}, but {path.relative_to(ROOT)} does not exist")
-        h.update(module.encode() + path.read_bytes())
-    return h.hexdigest()[:16]
+    """Hash of the code cells and of every snippet file they import, directly or not."""
+    return hashlib.sha256(json.dumps(code_inputs(nb), sort_keys=True).encode()).hexdigest()[:16]
 
 
 def assemble(source: Path, lang: str, repo_url: str) -> nbformat.NotebookNode:
@@ -195,7 +269,7 @@ def ensure(source: Path, repo_url: str = DEFAULT_REPO_URL, root: Path = SOURCES,
                         )
                     width, height = png_size(output["data"]["image/png"])
                     output.setdefault("metadata", {})["image/png"] = {"width": width, "height": height}
-        nb.metadata["handbook"] = {"code_key": key, "source": f"notebooks/{source.name}"}
+        nb.metadata["handbook"] = {"code_key": key, "source": f"notebooks/{source.name}", "inputs": code_inputs(nb)}
         if existing[lang] is None or nbformat.writes(existing[lang]) != nbformat.writes(nb):
             paths[lang].parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, paths[lang])
@@ -215,7 +289,12 @@ def stale(source: Path, repo_url: str = DEFAULT_REPO_URL) -> list[str]:
         if nb is None:
             problems.append(f"{rel} is missing")
         elif nb.metadata.get("handbook", {}).get("code_key") != key:
-            problems.append(f"{rel} was executed with other code or snippets")
+            was, now = nb.metadata.get("handbook", {}).get("inputs", {}), code_inputs(wanted[lang])
+            changed = sorted(k for k in was.keys() | now.keys() if was.get(k) != now.get(k)) or ["code or snippets"]
+            problems.append(
+                f"{rel} was executed before {', '.join(changed)} changed: run `make notebooks` "
+                f"(or `python scripts/notebooks.py {source.stem}`) and commit notebooks/zh and notebooks/en"
+            )
         elif [c.source for c in nb.cells] != [c.source for c in wanted[lang].cells]:
             if repo_url not in "".join(c.source for c in nb.cells[:3]):
                 problems.append(

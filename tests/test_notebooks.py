@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -102,3 +104,36 @@ def test_the_default_repository_is_the_same_for_edit_links_and_colab():
         f"mkdocs.yml's repo_url default ({default}) and DEFAULT_REPO_URL in scripts/notebooks.py "
         f"({notebooks.DEFAULT_REPO_URL}) must name the same repository"
     )
+
+
+def test_a_change_in_a_snippet_a_notebook_calls_makes_it_stale(tmp_path):
+    # Notebooks import their snippet as `from snippets.vae import denoising`:
+    # the key must hash snippets/vae/denoising.py, not the package's __init__.py.
+    name = "vae-denoising"
+    copied = ["scripts/notebooks.py", f"notebooks/{name}.py", f"notebooks/zh/{name}.ipynb", f"notebooks/en/{name}.ipynb",
+              *(p.relative_to(ROOT).as_posix() for p in [ROOT / "snippets" / "__init__.py", *(ROOT / "snippets" / "vae").glob("*.py")])]
+    for path in copied:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes((ROOT / path).read_bytes())
+
+    def check():
+        return subprocess.run([sys.executable, str(tmp_path / "scripts" / "notebooks.py"), "--check", name],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+    before = check()
+    assert before.returncode == 0, f"notebooks/{name}.py should be current before the planted change:\n{before.stdout}{before.stderr}"
+    snippet = tmp_path / "snippets" / "vae" / "denoising.py"
+    snippet.write_text(snippet.read_text("utf-8").replace("def pooled_psnr(", "def mean_psnr("), encoding="utf-8")
+    after = check()
+    assert after.returncode == 1, after.stdout + after.stderr
+    for lang in notebooks.LANGUAGES:
+        assert f"notebooks/{lang}/{name}.ipynb was executed before snippets/vae/denoising.py changed" in after.stdout, after.stdout
+    assert "run `make notebooks`" in after.stdout, after.stdout
+
+
+def test_every_snippets_import_form_is_followed_to_its_module_file():
+    code = ("from snippets.vae import denoising as vae\nimport snippets.gan.digits\n"
+            "from snippets.vae.kl_divergence import kl_to_standard_normal\n%matplotlib inline\n")
+    assert notebooks.snippet_modules(code) == ["snippets.gan.digits", "snippets.vae.denoising", "snippets.vae.kl_divergence"]
+    files = {p.relative_to(ROOT).as_posix() for p in notebooks.snippet_files(code)}
+    assert {"snippets/vae/denoising.py", "snippets/gan/digits.py", "snippets/vae/kl_divergence.py"} <= files
