@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export NO_MKDOCS_2_WARNING ?= 1
 export CHROMIUM
 
-.PHONY: help serve test build bench audit notebooks notebooks-check lock browser clean
+.PHONY: help serve test build bench audit notebooks notebooks-check material-oldest lock browser clean
 
 help:
 	@echo "make serve   set up .venv and serve both languages at http://127.0.0.1:8000 (live reload)"
@@ -24,6 +24,7 @@ help:
 	@echo "make notebooks  execute the notebooks whose code or snippets changed (the build does this too)"
 	@echo "             REPO_URL=https://github.com/<owner>/<repo> make notebooks  points Colab at that repository"
 	@echo "make audit   Lighthouse on key pages in both languages, mobile and desktop, against the budgets"
+	@echo "make material-oldest  the built-site and browser tests against the oldest Material requirements.in allows"
 	@echo "make lock    re-pin requirements.txt from requirements.in"
 
 # The venv is rebuilt whenever requirements.txt changes (the stamp carries its checksum).
@@ -49,6 +50,18 @@ notebooks: $(STAMP)
 # sends Colab to another repository than $$REPO_URL (the deploy workflow runs it).
 notebooks-check: $(STAMP)
 	$(PY) scripts/notebooks.py --check
+
+# `make test` covers the pinned Material; this covers the oldest one that
+# requirements.in allows (the test workflow runs both). That version is put in
+# front of the venv's on PYTHONPATH, so nothing else is reinstalled.
+MATERIAL_OLDEST := $(shell sed -n 's/^mkdocs-material>=\([0-9.]*\).*/\1/p' requirements.in)
+MATERIAL_DIR    := $(HANDBOOK_CACHE)/material-$(MATERIAL_OLDEST)
+material-oldest: $(STAMP) browser
+	@test -n "$(MATERIAL_OLDEST)" || { echo "requirements.in: no 'mkdocs-material>=X' line"; exit 1; }
+	@test -d $(MATERIAL_DIR)/material || $(PY) -m pip install --quiet --no-deps --target $(MATERIAL_DIR) mkdocs-material==$(MATERIAL_OLDEST)
+	PYTHONPATH=$(MATERIAL_DIR) $(PY) -c 'import material; assert material.__version__ == "$(MATERIAL_OLDEST)", material.__file__; print("Material", material.__version__)'
+	PYTHONPATH=$(MATERIAL_DIR) $(PY) -m pytest -p no:cacheprovider tests/test_site_build.py tests/test_page_scripts.py \
+		tests/test_lazy_search_index.py tests/test_material_css.py tests/test_compile_hints.py tests/browser
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
