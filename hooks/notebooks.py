@@ -17,6 +17,7 @@ import logging
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
@@ -74,6 +75,15 @@ def on_files(files, config):
         shutil.copyfile(paths[lang], staging / uri)
         files.append(File(uri, src_dir=str(staging), dest_dir=config.site_dir, use_directory_urls=config.use_directory_urls))
     return files
+
+
+def on_page_context(context, page, config, nav):
+    # The page's source is notebooks/<name>.py, not the executed .ipynb that
+    # only exists in the build's staging folder: "edit this page" opens it.
+    if page.file.src_uri.endswith(".ipynb") and page.edit_url:
+        branch = (config.edit_uri or "").split("docs/", 1)[0]  # "edit/main/"
+        page.edit_url = urljoin(config.repo_url.rstrip("/") + "/", f"{branch}notebooks/{Path(page.file.src_uri).stem}.py")
+    return context
 
 
 def on_post_page(output, page, config):

@@ -15,10 +15,12 @@ import os
 import shutil
 import sys
 import tempfile
+import traceback
 from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,11 +40,36 @@ def _build(config_file: str, site_dir: Path, strict: bool, serving: bool) -> Non
         config.plugins.on_shutdown()
 
 
+class BuildFailed(Exception):
+    """One or more languages failed to build; the message has each one's full reason."""
+
+
 def build_site(site_dir: Path, strict: bool = True) -> None:
-    """Build every language into site_dir. Raises on a warning when strict."""
+    """Build every language into site_dir. Raises on a warning when strict.
+
+    Every language is attempted even when an earlier one fails, so one run
+    shows the problems of both. Each build starts with a "Building the <lang>
+    site" line, and a failure is reported with MkDocs' whole message (a YAML
+    error's file and line, a failing notebook cell), so the log of one
+    language can be told from the other's (tests/test_site_build.py).
+    """
     os.chdir(ROOT)  # snippets' base_path and hooks resolve paths from here
+    failures = []
     for config_file, sub in LANGUAGES:
-        _build(config_file, site_dir / sub, strict, serving=False)
+        lang = sub or "zh"
+        log.info("Building the %s site from %s", lang, config_file)
+        try:
+            _build(config_file, site_dir / sub, strict, serving=False)
+        except MkDocsException as exc:  # Abort carries the strict-mode summary, after the warnings
+            message = f"Build failed ({lang}, {config_file}): {exc}"
+            log.error("%s", message)
+            failures.append(message)
+        except Exception:  # a bug in a hook or plugin: where it happened is the message
+            message = f"Build failed ({lang}, {config_file}):\n{traceback.format_exc()}"
+            log.error("%s", message)
+            failures.append(message)
+    if failures:
+        raise BuildFailed("\n".join(failures))
 
 
 def _snapshot() -> dict[str, float]:
@@ -144,9 +171,8 @@ def main(argv=None) -> int:
     if args.command == "build":
         try:
             build_site(Path(args.site_dir).resolve())
-        except Exception as exc:  # mkdocs' Abort carries the strict-mode summary
-            print(f"Build failed: {exc}", file=sys.stderr)
-            return 1
+        except BuildFailed:
+            return 1  # each language's failure is already logged, in full
         return 0
     serve(args.host, args.port)
     return 0

@@ -19,6 +19,48 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # `import snippets...` from any working directory
 
 
+# --- A snippet that raises when imported --------------------------------------
+# pytest.ini has --continue-on-collection-errors, so a test module that cannot
+# be imported is one error among the results, not the end of the run. This
+# adds the fix to that error when the cause is a module under snippets/.
+
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collect_file(file_path, parent):
+    # pytest-markdown-docs would import every test module a second time to
+    # look for fences in docstrings; tests keep none, and a module that fails
+    # to import would be reported twice.
+    collected = yield
+    if file_path.suffix == ".py":
+        return [c for c in collected or [] if type(c).__name__ != "MarkdownDocstringCodeModule"]
+    return collected
+
+
+_SNIPPET_IN_TRACEBACK = re.compile(r'(?<![\w/])(snippets/[\w/]+\.py)"?, line (\d+)|(?<![\w/])(snippets/[\w/]+\.py):(\d+)')
+
+
+def pytest_collectreport(report):
+    if not report.failed:
+        return
+    text = str(report.longrepr).replace(str(ROOT) + "/", "")
+    found = [(m.group(1) or m.group(3), m.group(2) or m.group(4)) for m in _SNIPPET_IN_TRACEBACK.finditer(text)]
+    found = [(path, line) for path, line in found if not path.startswith("tests/")]
+    if not found:
+        return
+    path, line = found[-1]  # the innermost snippet frame: where it raised
+    dotted = path[:-3].replace("/", ".")
+    report.sections.append((
+        "how to fix",
+        f"{path} raises when it is imported (line {line}), so {report.nodeid} could not run. "
+        f"Fix the error shown above; `python -c \"import {dotted}\"` reproduces it. "
+        "Every other test still ran.",
+    ))
+
+
 # --- The built site, shared by the build test and the browser tests ---------
 
 import functools  # noqa: E402
@@ -66,9 +108,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def site_dir(built_site) -> Path:
-    """The built site's folder, for tests that read it; they fail when the build did."""
+    """The built site's folder, for tests that read it.
+
+    When the build failed they are skipped with this one line: the build's own
+    message, once per language, is test_site_build.py's failure.
+    """
     if built_site.returncode != 0:
-        pytest.fail("The site did not build; see tests/test_site_build.py for the build log.")
+        pytest.skip("the site did not build: tests/test_site_build.py::test_the_site_builds_strictly shows why")
     return built_site.path
 
 

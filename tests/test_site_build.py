@@ -6,46 +6,61 @@ question topic (hooks/questions.py). The log names the page to fix.
 """
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 
 import pytest
 
-
-def _problems(log):
-    """Warning and error lines, with page paths made relative to the repository."""
-    docs, problems = "docs/zh/", []
-    for line in log.splitlines():
-        if "Building documentation to directory" in line:
-            docs = "docs/en/" if line.rstrip("/").endswith("/en") else "docs/zh/"
-        elif re.match(r"^(WARNING|ERROR)\s+-", line) or line.startswith("Build failed"):
-            problems.append(re.sub(r"(Doc file|reading page) '", rf"\1 '{docs}", line))
-    return problems
+from tests.support import build_log
+from tests.support.docs import ROOT
 
 
-def test_both_languages_build_strictly_without_warnings(built_site):
-    problems = _problems(built_site.log)
-    assert built_site.returncode == 0 and not problems, (
-        "`python scripts/site.py build` failed. Fix these (each names the page):\n"
-        + "\n".join(problems or built_site.log.splitlines()[-30:])
+def build_report(log, returncode, lang):
+    """What a contributor needs to fix one language's build, or None when it built cleanly."""
+    parts = build_log.split_by_language(log)
+    if lang not in build_log.started(log):
+        if lang == "zh" or not build_log.started(log):
+            return "`python scripts/site.py build` stopped before building anything:\n" + "\n".join(log.splitlines()[-30:])
+        return None if returncode == 0 else "the en site was never started; see the zh failure"
+    problems = build_log.problems(parts[lang], lang)
+    if not problems:
+        return None
+    config = "mkdocs.yml" if lang == "zh" else "mkdocs.en.yml"
+    return (
+        f"The {lang} site ({config}, docs/{lang}/) does not build strictly. Fix these; each names its file:\n\n"
+        + "\n\n".join(problems)
     )
 
 
-def test_each_language_is_at_its_own_root(built_site):
-    zh = (built_site.path / "index.html").read_text("utf-8")
-    en = (built_site.path / "en" / "index.html").read_text("utf-8")
+@pytest.mark.parametrize("lang", build_log.LANGUAGES)
+def test_the_site_builds_strictly(built_site, lang):
+    report = build_report(built_site.log, built_site.returncode, lang)
+    assert report is None, report
+    silent = built_site.returncode != 0 and not any(
+        build_report(built_site.log, built_site.returncode, other) for other in build_log.LANGUAGES
+    )
+    assert not silent, "`python scripts/site.py build` failed without a message:\n" + built_site.log[-3000:]
+
+
+def test_each_language_is_at_its_own_root(site_dir):
+    zh = (site_dir / "index.html").read_text("utf-8")
+    en = (site_dir / "en" / "index.html").read_text("utf-8")
     assert '<html lang="zh"' in zh
     assert '<html lang="en"' in en
 
 
-def test_each_language_has_its_own_search_index(built_site):
-    zh = (built_site.path / "search" / "search_index.json").read_text("utf-8")
-    en = (built_site.path / "en" / "search" / "search_index.json").read_text("utf-8")
+def test_each_language_has_its_own_search_index(site_dir):
+    zh = (site_dir / "search" / "search_index.json").read_text("utf-8")
+    en = (site_dir / "en" / "search" / "search_index.json").read_text("utf-8")
     assert '"lang":["zh"]' in zh.replace(" ", "") and '"lang":["en"]' in en.replace(" ", "")
     assert '"location":"en/' not in zh.replace(" ", ""), "the zh index must not list English pages"
 
 
-def test_bilingual_404_page(built_site):
-    page = (built_site.path / "404.html").read_text("utf-8")
+def test_bilingual_404_page(site_dir):
+    page = (site_dir / "404.html").read_text("utf-8")
     assert "页面不存在" in page and "Page not found" in page
 
 
@@ -53,31 +68,91 @@ EXTERNAL_ASSET = re.compile(r'<(?:script|img|iframe|source|audio|video)\b[^>]*\b
 FONT_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com")
 
 
-def test_no_page_loads_anything_from_another_host(built_site):
+def test_no_page_loads_anything_from_another_host(site_dir):
     offenders = []
-    for page in sorted(built_site.path.rglob("*.html")):
+    for page in sorted(site_dir.rglob("*.html")):
         html = page.read_text("utf-8")
         if EXTERNAL_ASSET.search(html) or any(host in html for host in FONT_HOSTS):
-            offenders.append(page.relative_to(built_site.path).as_posix())
+            offenders.append(page.relative_to(site_dir).as_posix())
     assert not offenders, f"These built pages load scripts, styles, fonts or images from other hosts: {offenders}"
 
 
-def test_math_is_rendered_at_build_time(built_site):
+def test_math_is_rendered_at_build_time(site_dir):
     raw = []
-    for page in sorted(built_site.path.rglob("*.html")):
+    for page in sorted(site_dir.rglob("*.html")):
         html = page.read_text("utf-8")
         if re.search(r'class="arithmatex">\s*\\[(\[]', html):
-            raw.append(page.relative_to(built_site.path).as_posix())
+            raw.append(page.relative_to(site_dir).as_posix())
     assert not raw, f"Formulas left as raw TeX (hooks/math.py did not render them): {raw}"
 
 
 @pytest.mark.parametrize("root", ["", "en/"])
-def test_practice_data_lists_questions_and_answers_separately(built_site, root):
+def test_practice_data_lists_questions_and_answers_separately(site_dir, root):
     # questions.json loads with the practice page; the rendered answers (about
     # 1.2 MB) wait in answers.json until the reader draws a question.
-    assets = built_site.path / root / "assets"
+    assets = site_dir / root / "assets"
     questions = json.loads((assets / "questions.json").read_text("utf-8"))["questions"]
     answers = json.loads((assets / "answers.json").read_text("utf-8"))
     assert questions and all("answer" not in q and "short" not in q for q in questions)
     assert {q["id"] for q in questions} == set(answers)
     assert all(len(a) > 100 for a in answers.values()), "every question needs a rendered answer"
+
+
+# --- Planted mistakes: a failed build reports MkDocs' whole message, per language ---
+
+def _planted_build(tmp_path, files, copy=("scripts/site.py",)):
+    """Build a small project made of repository files (copy) and planted files with scripts/site.py."""
+    for path in copy:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / path, tmp_path / path)
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(tmp_path / "scripts" / "site.py"), "build", "--site-dir", str(tmp_path / "site")],
+        cwd=tmp_path, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True, timeout=120,
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, "the planted mistake should fail the build:\n" + log
+    return {lang: build_report(log, result.returncode, lang) for lang in build_log.LANGUAGES}
+
+
+SMALL_SITE = {
+    "mkdocs.yml": "site_name: planted\ndocs_dir: docs/zh\nsite_dir: site\nvalidation:\n  omitted_files: warn\n"
+                  "theme:\n  name: mkdocs\n  locale: zh\nnav:\n  - index.md\n",
+    "mkdocs.en.yml": "INHERIT: mkdocs.yml\ndocs_dir: docs/en\nsite_dir: site/en\ntheme:\n  name: mkdocs\n  locale: en\n",
+    "docs/zh/index.md": "# 首页\n",
+    "docs/en/index.md": "# Home\n",
+}
+
+
+def test_a_yaml_error_is_reported_with_its_file_and_line_for_each_language(tmp_path):
+    broken = SMALL_SITE | {"mkdocs.yml": SMALL_SITE["mkdocs.yml"] + "extra:\n  key: [unclosed\n"}
+    reports = _planted_build(tmp_path, broken)
+    for lang in build_log.LANGUAGES:
+        assert reports[lang] and "mkdocs.yml" in reports[lang] and re.search(r"line \d+", reports[lang]), reports
+
+
+def test_a_page_missing_from_the_nav_is_named(tmp_path):
+    reports = _planted_build(tmp_path, SMALL_SITE | {"docs/en/orphan.md": "# Orphan\n"})
+    assert reports["zh"] is None, "the zh site is fine and must say nothing:\n" + str(reports["zh"])
+    assert "docs/en/orphan.md" in reports["en"] and "nav" in reports["en"], reports["en"]
+
+
+def test_a_failing_notebook_cell_is_reported_with_its_traceback(tmp_path):
+    notebook = (
+        '# %% [markdown] lang="zh"\n# # 坏笔记本\n\n# %% [markdown] lang="en"\n# # Broken\n\n'
+        "# %%\nfrom snippets.vae.kl_divergence import kl_to_standard_normal\n\n"
+        '# %%\nraise RuntimeError("this cell fails on purpose")\n'
+    )
+    hooked = {  # the hook needs Material's theme.language
+        path: text.replace("nav:", "hooks:\n  - hooks/notebooks.py\nnav:").replace("name: mkdocs\n  locale:", "name: material\n  language:")
+        for path, text in SMALL_SITE.items()
+    }
+    reports = _planted_build(
+        tmp_path, hooked | {"notebooks/broken.py": notebook},
+        copy=("scripts/site.py", "scripts/notebooks.py", "hooks/notebooks.py", "hooks/css_prune.py",
+              "snippets/__init__.py", "snippets/vae/__init__.py", "snippets/vae/kl_divergence.py"),
+    )
+    for lang in build_log.LANGUAGES:
+        assert "notebooks/broken.py" in reports[lang] and "this cell fails on purpose" in reports[lang], reports[lang]
