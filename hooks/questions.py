@@ -38,12 +38,10 @@ LABELS = {
     "zh": {
         "difficulty": "难度", "topics": "主题", "report": "报告错误",
         "report_title": "[勘误] {title}", "expand": "展开全部答案", "collapse": "折叠全部答案",
-        "report_body": "页面：{source}\n问题：#{anchor}\n地址：{url}\n语言：{lang}\n版本：{commit}\n\n哪里有误？正确的说法和出处是什么？\n",
     },
     "en": {
         "difficulty": "Difficulty", "topics": "Topics", "report": "Report an error",
         "report_title": "[Error] {title}", "expand": "Expand all answers", "collapse": "Collapse all answers",
-        "report_body": "Page: {source}\nQuestion: #{anchor}\nURL: {url}\nLanguage: {lang}\nCommit: {commit}\n\nWhat is wrong? What is correct, and what is the source?\n",
     },
 }
 QUESTIONS_JSON = "assets/questions.json"
@@ -121,13 +119,22 @@ def _text(fragment):
     return html.unescape(re.sub(r"<[^>]+>", "", fragment)).strip()
 
 
+# The issue form the "report an error" link opens; each other query key
+# pre-fills the form field with that id (tests/test_report_form.py).
+REPORT_FORM = "report-an-error.yml"
+
+
 def _report_url(config, page, anchor, title, lang):
     words = LABELS[lang]
-    url = f"{config.site_url or ''}{page.url}#{anchor}"
-    body = words["report_body"].format(
-        source=f"docs/{lang}/{page.file.src_uri}", anchor=anchor, url=url, lang=lang, commit=COMMIT
-    )
-    query = urlencode({"title": words["report_title"].format(title=title), "body": body})
+    query = urlencode({
+        "template": REPORT_FORM,
+        "title": words["report_title"].format(title=title),
+        "page": f"docs/{lang}/{page.file.src_uri}",
+        "question": f"#{anchor}",
+        "url": f"{config.site_url or ''}{page.url}#{anchor}",
+        "language": lang,
+        "commit": COMMIT,
+    })
     return f"{config.repo_url.rstrip('/')}/issues/new?{query}"
 
 

@@ -76,9 +76,10 @@ def test_every_question_has_a_prefilled_report_link(site_page, lang, root):
     first_id = questions.first.get_attribute("id")
     url = urlsplit(links.first.get_attribute("href"))
     assert url.netloc == "github.com" and url.path.endswith("/issues/new")
-    body = parse_qs(url.query)["body"][0]
-    assert f"#{first_id}" in body and f"docs/{lang}/qa/fundamentals.md" in body
-    assert lang in body and ("版本" in body or "Commit" in body)
+    fields = {key: values[0] for key, values in parse_qs(url.query).items()}
+    assert fields["template"] == "report-an-error.yml"  # .github/ISSUE_TEMPLATE/, tests/test_report_form.py
+    assert fields["question"] == f"#{first_id}" and fields["page"] == f"docs/{lang}/qa/fundamentals.md"
+    assert fields["language"] == lang and fields["commit"]
 
 
 @pytest.mark.parametrize("lang,root", LANGS)
