@@ -1,0 +1,61 @@
+"""Byte-level BPE trained on the handbook's pages: exact round trip, and an
+English-only vocabulary costs more tokens per Chinese character than a bilingual one."""
+
+import pytest
+
+from snippets.llm.bpe import chinese_runs, compare, load_pages, main, pieces, train_bpe
+
+
+@pytest.fixture(scope="module")
+def small():
+    return compare(vocab_size=2000)  # about 0.6 s for both tokenizers
+
+
+def test_round_trip_is_exact_on_unseen_text(small):
+    held_out = load_pages()["zh_held_out"]
+    odd = "naïve café, 数学 ∑ x² 😀 \t tabs\n\n  spaces, 日本語 and العربية"
+    for tokenizer in small["tokenizers"].values():
+        for text in held_out + [odd]:
+            assert tokenizer.decode(tokenizer.encode(text).ids) == text
+        assert tokenizer.token_to_id("[UNK]") is None  # bytes: nothing is ever unknown
+
+
+def test_english_only_vocabulary_costs_more_per_chinese_character(small):
+    assert small["held_out_chinese_chars"] > 5000
+    # Without any merge a Chinese character costs its 3 UTF-8 bytes.
+    assert small["bilingual"] < small["english_only"] < 3.0
+    assert small["english_only"] > 1.5 * small["bilingual"]
+    assert small["chinese_share_of_english_pages"] < 0.02  # the "English" pages are mostly English
+
+
+def test_the_bilingual_vocabulary_pays_for_it_in_english(small):
+    per_token = small["english_chars_per_token"]
+    assert per_token["english_only"] > per_token["bilingual"] > 2.0
+
+
+def test_held_out_pages_are_not_in_the_training_text():
+    pages = load_pages()
+    for lang in ("en", "zh"):
+        held_out = pages[lang + "_held_out"]
+        assert held_out and not set(held_out) & set(pages[lang])
+    assert len(chinese_runs(pages["zh_held_out"])) > 100
+
+
+def test_a_word_reaches_the_model_as_a_few_pieces_not_letters(small):
+    tokenizer = small["tokenizers"]["english_only"]
+    parts = pieces(tokenizer, " strawberry")
+    assert "".join(parts) == " strawberry"
+    assert len(parts) < len("strawberry")  # the model never sees the ten letters one by one
+
+
+def test_a_larger_vocabulary_makes_sequences_shorter():
+    en = load_pages()["en"]
+    text = "\n".join(en[:3])
+    lengths = [len(train_bpe(en, v).encode(text).ids) for v in (500, 2000)]
+    assert lengths[1] < 0.8 * lengths[0]
+
+
+def test_main_quick(capsys):
+    main(["--quick"])
+    out = capsys.readouterr().out
+    assert "English-only" in out and "strawberry" in out
