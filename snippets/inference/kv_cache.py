@@ -119,15 +119,18 @@ def decode(p, prompt, n_new, use_cache=True):
 # --8<-- [end:decode]
 
 
-def run(quick=False, figures_dir=None, seed=0):
+def run(quick=False, figures_dir=None, seed=0, repeats=1):
     cfg = QUICK if quick else DEFAULTS
     p = init_params(**cfg, seed=seed)
     prompt = np.random.default_rng(seed).integers(0, cfg["vocab"], cfg["prompt"]).tolist()
     out = {}
     for use_cache in (True, False):
-        start = time.perf_counter()
-        tokens, logits = decode(p, prompt, cfg["new"], use_cache)
-        out[use_cache] = (tokens, logits, time.perf_counter() - start)
+        times = []
+        for _ in range(repeats):  # the fastest of several runs: least disturbed by other processes
+            start = time.perf_counter()
+            tokens, logits = decode(p, prompt, cfg["new"], use_cache)
+            times.append(time.perf_counter() - start)
+        out[use_cache] = (tokens, logits, min(times))
     (t_c, l_c, s_c), (t_f, l_f, s_f) = out[True], out[False]
     return dict(config=cfg, same_tokens=t_c == t_f, max_abs_diff=float(np.abs(l_c - l_f).max()),
                 seconds_cached=s_c, seconds_recompute=s_f, speedup=s_f / s_c,
@@ -136,13 +139,13 @@ def run(quick=False, figures_dir=None, seed=0):
 
 
 def benchmark():
-    r = run(quick=False)
+    r = run(quick=False, repeats=3)
     cfg = r["config"]
     return [{"example": "inference/kv_cache",
-             "metric": f"seconds to decode {cfg['new']} tokens with a KV cache ({cfg['n_layers']} layers, d={cfg['d_model']}, NumPy)",
+             "metric": f"seconds to decode {cfg['new']} tokens with a KV cache ({cfg['n_layers']} layers, d={cfg['d_model']}, NumPy, best of 3)",
              "value": round(r["seconds_cached"], 3), "baseline": "recompute the whole sequence every step",
              "baseline_value": round(r["seconds_recompute"], 3),
-             "train_seconds": round(r["seconds_cached"] + r["seconds_recompute"], 1)}]
+             "train_seconds": round(3 * (r["seconds_cached"] + r["seconds_recompute"]), 1)}]
 
 
 def main(argv=None):
