@@ -3,7 +3,7 @@ English-only vocabulary costs more tokens per Chinese character than a bilingual
 
 import pytest
 
-from snippets.llm.bpe import chinese_runs, compare, load_pages, main, pieces, train_bpe
+from snippets.llm.bpe import DOCS, EXCLUDED, chinese_runs, compare, load_pages, main, pieces, train_bpe
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,10 @@ def test_held_out_pages_are_not_in_the_training_text():
         held_out = pages[lang + "_held_out"]
         assert held_out and not set(held_out) & set(pages[lang])
     assert len(chinese_runs(pages["zh_held_out"])) > 100
+    # the page quoting the demo's output is not training text either
+    for name in EXCLUDED:
+        for lang in ("en", "zh"):
+            assert (DOCS / lang / name).read_text("utf-8") not in pages[lang]
 
 
 def test_a_word_reaches_the_model_as_a_few_pieces_not_letters(small):
