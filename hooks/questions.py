@@ -37,10 +37,13 @@ VOCABULARY = yaml.safe_load(Path(__file__).with_name("topics.yml").read_text(enc
 LABELS = {
     "zh": {
         "difficulty": "难度", "topics": "主题", "report": "报告错误",
+        # Chinese punctuation in the meta line (难度：基础, 主题：GAN、VAE)
+        "colon": "：", "separator": "、",
         "report_title": "[勘误] {title}", "expand": "展开全部答案", "collapse": "折叠全部答案",
     },
     "en": {
         "difficulty": "Difficulty", "topics": "Topics", "report": "Report an error",
+        "colon": ": ", "separator": ", ",
         "report_title": "[Error] {title}", "expand": "Expand all answers", "collapse": "Collapse all answers",
     },
 }
@@ -142,14 +145,14 @@ def _meta_line(attrs, lang, tags_url, report_url):
     words = LABELS[lang]
     difficulty = attrs["data-difficulty"]
     level = VOCABULARY["difficulty"][difficulty][lang]
-    topics = ", ".join(
+    topics = words["separator"].join(
         f'<a class="question-meta__topic" href="{tags_url}#tag:{tag_slug(label, "-")}">{html.escape(label)}</a>'
         for label in (VOCABULARY["topics"][t][lang] for t in attrs["data-topics"].split())
     )
     return (
         f'<p class="question-meta">'
-        f'<span class="question-meta__level question-meta__level--{difficulty}">{words["difficulty"]}: {level}</span> '
-        f'<span class="question-meta__topics">{words["topics"]}: {topics}</span> '
+        f'<span class="question-meta__level question-meta__level--{difficulty}">{words["difficulty"]}{words["colon"]}{level}</span> '
+        f'<span class="question-meta__topics">{words["topics"]}{words["colon"]}{topics}</span> '
         f'<a class="question-meta__report" href="{html.escape(report_url)}" target="_blank" rel="noopener">{words["report"]}</a></p>'
     )
 
@@ -242,6 +245,7 @@ def on_post_build(config):
         "labels": {
             "difficulty": {k: v[lang] for k, v in VOCABULARY["difficulty"].items()},
             "topics": {k: v[lang] for k, v in VOCABULARY["topics"].items()},
+            "separator": LABELS[lang]["separator"],
         },
         "questions": [{k: v for k, v in q.items() if k not in ("short", "answer")} for q in _questions],
     }

@@ -1,7 +1,7 @@
 # %% [markdown] lang="zh"
 # # 小型 WaveNet：逐个采样点生成波形
 #
-# 本笔记本调用 `snippets/audio/wavenet.py` 里经过测试的函数：把合成波形（两个随机周期、振幅和相位的正弦之和）做 μ 律量化，
+# 本 Notebook 调用 `snippets/audio/wavenet.py` 里经过测试的函数：把合成波形（两个随机周期、振幅和相位的正弦之和）做 μ 律量化，
 # 训练一个由扩张因果卷积、门控激活、残差和跳跃连接组成的小型 [WaveNet](../glossary.md#wavenet)，
 # 检查它确实只看过去、感受野与公式一致，在没见过的波形上与两个基线比较负对数似然，最后让它逐点续写波形。
 # WaveNet 的原理和感受野的计算见[音频应用](../applications/audio.md#wavenet-receptive-field)。

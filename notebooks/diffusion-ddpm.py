@@ -1,11 +1,11 @@
 # %% [markdown] lang="zh"
 # # 从零实现 DDPM：在 8×8 手写数字上加噪、去噪、采样
 #
-# 本笔记本调用 `snippets/diffusion/ddpm.py` 里经过测试的函数：线性噪声调度和闭式前向过程 $q(x_t\mid x_0)$、
+# 本 Notebook 调用 `snippets/diffusion/ddpm.py` 里经过测试的函数：线性噪声调度和闭式前向过程 $q(x_t\mid x_0)$、
 # 一个带正弦时间步嵌入的噪声预测网络 $\epsilon_\theta(x_t,t)$、“简单”损失（真实噪声与预测噪声的均方误差），以及从 $x_T\sim\mathcal N(0,I)$
 # 出发的祖先采样。训练完成后，把 500 个样本与留出的真实数字和两个基线比较。讲解见[从零实现 DDPM](../coding/diffusion-ddpm.md)。
 #
-# 规模：为了让整个笔记本在 2 核 CPU 上一分半钟左右跑完，这里训练 150 个 epoch（批大小 128，共 1,800 步），$T=200$，采样 500 张。
+# 规模：为了让整个 Notebook 在 2 核 CPU 上一分半钟左右跑完，这里训练 150 个 epoch（批大小 128，共 1,800 步），$T=200$，采样 500 张。
 # 示例默认值和 `make bench` 是 300 个 epoch，在那个规模下实测 DDPM 样本的像素空间 Fréchet 距离为 1.13（另一组真实数字为 0.67）。
 
 # %% [markdown] lang="en"

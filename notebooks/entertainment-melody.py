@@ -1,7 +1,7 @@
 # %% [markdown] lang="zh"
 # # 用 LSTM 写旋律：温度在熟悉与新颖之间取舍
 #
-# 本笔记本调用 `snippets/entertainment/melody.py` 里经过测试的函数。语料是九首公有领域的 C 大调儿歌（《小星星》《欢乐颂》《两只老虎》……），
+# 本 Notebook 调用 `snippets/entertainment/melody.py` 里经过测试的函数。语料是九首公有领域的 C 大调儿歌（《小星星》《欢乐颂》《两只老虎》……），
 # 按八分音符切成 token：音高 token 表示一个音开始，`-` 表示把上一个音再延长一个八分音符，`|` 分隔曲子。词表包含 G3 到 A5 的每一个半音，
 # 所以模型**可以**弹出调外音；它学没学会不弹，是检查项之一。一个 LSTM 预测下一个 token，再用不同的温度采样。
 # 原理和结论见[娱乐应用](../applications/entertainment.md#melody-generation-temperature)。

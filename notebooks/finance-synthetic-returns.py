@@ -1,7 +1,7 @@
 # %% [markdown] lang="zh"
 # # 合成日收益率：自回归 Student-t 网络与金融“典型事实”
 #
-# 本笔记本调用 `snippets/finance/synthetic_returns.py` 里经过测试的函数。真实的收益率序列有几条“典型事实”（Cont，2001）：
+# 本 Notebook 调用 `snippets/finance/synthetic_returns.py` 里经过测试的函数。真实的收益率序列有几条“典型事实”（Cont，2001）：
 # 厚尾；收益率本身几乎没有自相关；但收益率的**绝对值**有明显、缓慢衰减的自相关（波动聚集）。一个有用的市场生成器必须再现它们。
 # 示例用 GARCH(1,1)+Student-t 冲击模拟的 5,000 个“交易日”代替真实行情，训练一个读取最近 50 天收益、输出下一天 Student-t 分布参数的小网络，
 # 再让它逐日采样出新的序列，与训练序列和两个基线（独立同分布高斯噪声、打乱顺序的自助法）比较。背景见[金融应用](../applications/finance.md)。

@@ -1,7 +1,7 @@
 # %% [markdown] lang="zh"
 # # GAN 手写数字：训练、采样、检查模式坍塌
 #
-# 本笔记本逐步调用 `snippets/gan/digits.py` 里经过测试的函数：在 scikit-learn 自带的 8×8 手写数字（1,797 张，无需下载）上训练一个全连接 GAN，
+# 本 Notebook 逐步调用 `snippets/gan/digits.py` 里经过测试的函数：在 scikit-learn 自带的 8×8 手写数字（1,797 张，无需下载）上训练一个全连接 GAN，
 # 画出生成样本，再用一个只在**真实**数字上训练的分类器给生成样本分类，统计它们覆盖了几类数字。原理、代码讲解和原文代码的错误见
 # [用 TensorFlow 正确训练 GAN](../coding/gan-digits.md)。
 #

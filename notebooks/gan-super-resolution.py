@@ -1,11 +1,11 @@
 # %% [markdown] lang="zh"
 # # SRGAN 风格的 2 倍超分辨率：训练并与双三次插值比较
 #
-# 本笔记本调用 `snippets/gan/super_resolution.py` 里经过测试的函数：用 scikit-image 自带的 8 张图片切出的小块训练一个 SRGAN 风格的生成器
+# 本 Notebook 调用 `snippets/gan/super_resolution.py` 里经过测试的函数：用 scikit-image 自带的 8 张图片切出的小块训练一个 SRGAN 风格的生成器
 # （输入低分辨率图像，预测相对双三次插值的残差，亚像素卷积放大；L1 内容损失加权重 $10^{-3}$ 的对抗损失），
 # 再在 4 张**从未参与训练**的图片上与双三次插值比较 PSNR 和 SSIM。原理和代码讲解见[超分辨率](../coding/gan-super-resolution.md)。
 #
-# 规模：为了让整个笔记本在 2 核 CPU 上约一分钟跑完，这里训练 400 步、用 4,000 个训练小块；示例默认值和 `make bench` 是 1,000 步、8,000 个小块
+# 规模：为了让整个 Notebook 在 2 核 CPU 上约一分钟跑完，这里训练 400 步、用 4,000 个训练小块；示例默认值和 `make bench` 是 1,000 步、8,000 个小块
 # （在那个规模下实测整体 PSNR 为 32.08 dB，双三次插值为 30.16 dB）。
 
 # %% [markdown] lang="en"

@@ -1,7 +1,7 @@
 # %% [markdown] lang="zh"
 # # GPT-2 文本生成：离线训练一个迷你 GPT-2
 #
-# 这个笔记本调用 `snippets/gpt2/text_generation.py` 中经过测试的函数：先在十几句话上训练一个只有约 10 万参数的 GPT-2（真实架构、自己训练的字节级 BPE 分词器），
+# 这个 Notebook 调用 `snippets/gpt2/text_generation.py` 中经过测试的函数：先在十几句话上训练一个只有约 10 万参数的 GPT-2（真实架构、自己训练的字节级 BPE 分词器），
 # 保存为 KerasHub 预设，再用与加载 `gpt2_base_en` **完全相同**的 `from_preset()` 代码加载并生成文本。
 
 # %% [markdown] lang="en"

@@ -1,9 +1,9 @@
 # %% [markdown] lang="zh"
 # # 调用大模型 API：看清请求、回复和限流重试（离线）
 #
-# 本笔记本调用 `snippets/llm_api/chat.py` 里经过测试的函数，但**不联网、不需要 API 密钥**：和测试一样，我们把一个
+# 本 Notebook 调用 `snippets/llm_api/chat.py` 里经过测试的函数，但**不联网、不需要 API 密钥**：和测试一样，我们把一个
 # `httpx.MockTransport` 交给 openai SDK，充当假的服务端。这样可以看到 SDK 实际发出的 HTTP 请求、`chat()` 如何解析回复，
-# 以及遇到 429 限流时 `with_backoff()` 等待多久、重试几次。每一次“等待”都被记录下来而不是真的 `sleep`，所以整个笔记本几秒就能跑完。
+# 以及遇到 429 限流时 `with_backoff()` 等待多久、重试几次。每一次“等待”都被记录下来而不是真的 `sleep`，所以整个 Notebook 几秒就能跑完。
 # 为什么原文的 `openai.Completion` 写法已失效、模型名和 token 预算怎么选，见[调用大语言模型 API](../coding/llm-api.md)。
 
 # %% [markdown] lang="en"

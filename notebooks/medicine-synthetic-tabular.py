@@ -1,7 +1,7 @@
 # %% [markdown] lang="zh"
 # # 合成病历表格：条件 VAE、TSTR 与记忆检查
 #
-# 本笔记本调用 `snippets/medicine/synthetic_tabular.py` 里经过测试的函数：在 scikit-learn 自带的威斯康星乳腺癌诊断数据
+# 本 Notebook 调用 `snippets/medicine/synthetic_tabular.py` 里经过测试的函数：在 scikit-learn 自带的威斯康星乳腺癌诊断数据
 # （569 名病人、30 个特征，无需下载）的训练部分上训练一个条件 VAE，生成同样大小的合成表，然后像合成数据论文那样评估它：
 # **有用性**用 [TSTR](../glossary.md#tstr)（只用合成数据训练分类器，在真实测试集上打分），**隐私**用到最近训练记录的距离（DCR）检查是否在复制病人。
 # 类别条件高斯分布作为统计基线。背景与结论见[医学应用](../applications/medicine.md)。

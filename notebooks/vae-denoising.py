@@ -1,7 +1,7 @@
 # %% [markdown] lang="zh"
 # # 用 VAE 给图像去噪，并与同等规模的去噪自编码器比较
 #
-# 本笔记本调用 `snippets/vae/denoising.py` 里经过测试的函数：在 scikit-learn 自带的 8×8 手写数字上加高斯噪声，
+# 本 Notebook 调用 `snippets/vae/denoising.py` 里经过测试的函数：在 scikit-learn 自带的 8×8 手写数字上加高斯噪声，
 # 训练一个[变分自编码器](../glossary.md#vae)从带噪图像重建干净图像（编码器输出均值和对数方差两个头、[重参数化](../glossary.md#reparameterization-trick)采样、
 # 带预热的 KL 项），再训练一个结构相同、但没有采样和 KL 项的去噪自编码器（DAE）作对照，在留出的测试图像上比较合并 [PSNR](../glossary.md#psnr)。
 # 最后演示 KL 权重过大、又不预热时的[后验坍塌](../glossary.md#posterior-collapse)。讲解见[VAE 图像去噪](../coding/vae-denoising.md)。

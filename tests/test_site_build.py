@@ -98,6 +98,19 @@ def test_practice_data_lists_questions_and_answers_separately(site_dir, root):
     assert all(len(a) > 100 for a in answers.values()), "every question needs a rendered answer"
 
 
+@pytest.mark.parametrize("root, colon, separator", [("", "：", "、"), ("en/", ": ", ", ")])
+def test_question_meta_line_uses_each_languages_punctuation(site_dir, root, colon, separator):
+    # zh: 难度：基础 主题：GAN、VAE; en: Difficulty: Basic Topics: GAN, VAE (hooks/questions.py LABELS).
+    page = (site_dir / root / "qa" / "fundamentals" / "index.html").read_text("utf-8")
+    levels = re.findall(r'question-meta__level[^"]*">([^<]*)</span>', page)
+    assert levels and all(colon in level for level in levels), levels[:3]
+    topics = re.findall(r'<span class="question-meta__topics">(.*?)</span>', page)
+    joined = [re.sub(r"<[^>]+>", "", t) for t in topics if t.count("question-meta__topic\"") > 1]
+    assert joined and all(separator in t and colon in t for t in joined), joined[:3]
+    labels = json.loads((site_dir / root / "assets" / "questions.json").read_text("utf-8"))["labels"]
+    assert labels["separator"] == separator, "practice.js joins a question's topics with labels.separator"
+
+
 # --- Planted mistakes: a failed build reports MkDocs' whole message, per language ---
 
 def _planted_build(tmp_path, files, copy=("scripts/site.py",)):

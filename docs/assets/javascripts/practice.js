@@ -53,7 +53,7 @@ document$.subscribe(() => {
     link.textContent = q.title;
     link.href = new URL(q.url, base.href.replace(/assets\/questions\.json$/, "")).href;
     $("[data-practice-meta]").textContent =
-      `${root.labels.difficulty[q.difficulty]} · ${q.topics.map((t) => root.labels.topics[t]).join(", ")} · ${q.page}`;
+      `${root.labels.difficulty[q.difficulty]} · ${q.topics.map((t) => root.labels.topics[t]).join(root.labels.separator)} · ${q.page}`;
     answer.replaceChildren();
     answer.hidden = true;
     loadAnswers()
