@@ -10,7 +10,8 @@ In Chinese prose (docs/zh pages and the `lang="zh"` Markdown cells of notebooks/
 * a banned variant of a listed term, and the patterns of the term list (ranges, joiners, “X 等人”);
 * half-width , ; : ? ! . ( ) inside a Chinese sentence;
 * spacing and punctuation between Chinese and Latin text, as autocorrect (autocorrect-py) lints it;
-* a short answer (**简答：** / **Short answer:**) longer than can be said in about 30 seconds.
+* a short answer (**简答：** / **Short answer:**) longer than can be said in about 30 seconds, or one
+  that carries what nobody says aloud: ①②③ numbering, an exact date, a citation, "原文说…".
 Code blocks, inline code, math, URLs, HTML tags and their attributes, heading attribute lists and
 front matter keys are not checked. Each message names the file, the line and the fix.
 Verbatim quotes of the source document (errata lines "> **原文…") are exempt from the term list.
@@ -266,7 +267,29 @@ def short_answers(lines):
                 yield line.number, lang, text, spoken_length(text) if lang == "zh" else word_count(text)
 
 
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# What nobody says aloud in an interview; the full answer keeps it.
+NOT_SPOKEN = {
+    "zh": [
+        (re.compile(r"[①-⑩]"), "numbered ①②③", "say 一是……二是……"),
+        (re.compile(r"\d{4} 年 \d{1,2} 月 \d{1,2} 日"), "an exact date", "say the month or the year; the day goes to the full answer"),
+        (re.compile(r"原文(?:说|称|把|列|提到|认为|写)"), "a reference to the source document", "answer the question; what the source said goes to the full answer and the errata"),
+        (re.compile(r"等[，,] ?(?:\d{4}|NeurIPS|ICLR|ICML|CVPR|ACL|arXiv)|arXiv:"), "a citation", "name the work; the citation goes to the full answer"),
+    ],
+    "en": [
+        (re.compile(r"\(\d\)"), "numbered (1), (2)", "use plain sentences"),
+        (re.compile(rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}|\b(?:{MONTHS}) \d{{1,2}}, \d{{4}}"), "an exact date", "say the month or the year; the day goes to the full answer"),
+        (re.compile(r"\b[Tt]he source(?:'s|\s+(?:says|said|claims|lists|describes|predicts|presents|points))"), "a reference to the source document", "answer the question; what the source said goes to the full answer and the errata"),
+        (re.compile(r"\bet al\.|arXiv:"), "a citation", "name the work; the citation goes to the full answer"),
+    ],
+}
+
+
 def check_short(number, lang, text, length):
+    for pattern, what, fix in NOT_SPOKEN[lang]:
+        found = pattern.search(_plain(text))
+        if found:
+            yield "short-answer", f"short answer “{text.strip()[:24]}…” contains {what} (“{found.group(0)}”)", fix
     limit = ZH_SHORT_MAX if lang == "zh" else EN_SHORT_MAX
     if length > limit:
         unit = "syllables" if lang == "zh" else "words"

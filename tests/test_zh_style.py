@@ -122,3 +122,39 @@ def test_the_term_list_loads_and_every_entry_is_complete():
     for pattern in data["patterns"]:
         assert pattern.get("fix") is not None and pattern.get("reason"), f"{zh_style.TERMS_FILE}: {pattern} needs fix and reason"
     assert len(zh_style.load_terms()) >= 60
+
+
+@pytest.mark.parametrize("text, what", [
+    ("三段式：① 编码；② 生成。", "numbered"),
+    ("GPT-4o 于 2024 年 5 月 13 日发布。", "an exact date"),
+    ("原文说它基于 GPT-2，这不对。", "the source document"),
+    ("DDPM（Ho 等，NeurIPS 2020）用噪声预测。", "a citation"),
+])
+def test_a_short_answer_carries_nothing_you_would_not_say_aloud(tmp_path, text, what):
+    path, found = problems(tmp_path, f"**简答：** {text}\n")
+    message = str(only(found, "short-answer"))
+    assert message.startswith(f"{path}:8:") and what in message, message
+
+
+# --- The whole site ---------------------------------------------------------------------------
+
+SITE = zh_style.default_files()
+RULES, ALLOW = zh_style.load_terms(), zh_style.load_allow()
+
+
+@pytest.mark.parametrize("path", SITE, ids=lambda p: p.relative_to(zh_style.ROOT).as_posix())
+def test_every_page_follows_the_chinese_style_guide(path):
+    found = zh_style.check_file(path, rules=RULES, allow=ALLOW)
+    assert not found, (
+        "\n".join(map(str, found))
+        + "\n\nFix each line as shown (guide: CONTRIBUTING.md, 中文写作规范; terms: scripts/zh_terms.yml). "
+          "If a page must keep the text, add it to scripts/zh_style_allow.yml with the reason."
+    )
+
+
+def test_every_allow_list_entry_still_matches_a_line():
+    for entry in ALLOW:
+        path = zh_style.ROOT / entry["file"]
+        assert path.exists() and entry["text"] in path.read_text(encoding="utf-8"), (
+            f"{zh_style.ALLOW_FILE}: the entry for {entry['file']} ({entry['text']!r}) matches nothing; remove it."
+        )
