@@ -11,10 +11,10 @@ largest temporary is one block of scores (block_q x block_k).
     python -m snippets.inference.flash_attention            # default size
     python -m snippets.inference.flash_attention --quick
 
-NumPy runs this slower than one big matrix product: the speed of the real
-kernel comes from keeping each tile in a GPU's on-chip SRAM instead of writing
-S to and reading it back from HBM. What this file shows is the arithmetic and
-the memory footprint, which tracemalloc measures.
+NumPy timings say little about the real kernel, whose speed comes from
+keeping each tile in a GPU's on-chip SRAM instead of writing S to HBM and
+reading it back. What this file shows is the arithmetic and the memory
+footprint, which tracemalloc measures.
 """
 
 import argparse
