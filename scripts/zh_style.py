@@ -62,6 +62,7 @@ SNIPPET = re.compile(r"^\s*-{1,2}8<-{1,2}")
 REFERENCES = re.compile(r"^\*\*(参考文献|References)\*\*\s*$")
 LIST_ITEM = re.compile(r"^\s*\d+\.\s")
 SOURCE_QUOTE = re.compile(r"^\s*>\s*\*\*原文")
+CITATION_LINE = ("**出处：**",)  # the errata's reference lines, cited like a references list
 
 
 @dataclass
@@ -164,7 +165,7 @@ def markdown_lines(text: str, first=1, math_open=False):
             in_refs = True
         elif stripped.startswith(("#", "///")):
             in_refs = False
-        yield Line(number, raw, mask(raw), in_refs and bool(LIST_ITEM.match(raw)))
+        yield Line(number, raw, mask(raw), (in_refs and bool(LIST_ITEM.match(raw))) or stripped.startswith(CITATION_LINE))
 
 
 def notebook_zh_lines(text: str):

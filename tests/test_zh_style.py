@@ -158,3 +158,9 @@ def test_every_allow_list_entry_still_matches_a_line():
         assert path.exists() and entry["text"] in path.read_text(encoding="utf-8"), (
             f"{zh_style.ALLOW_FILE}: the entry for {entry['file']} ({entry['text']!r}) matches nothing; remove it."
         )
+
+
+def test_citation_lines_keep_their_page_ranges(tmp_path):
+    body = "**出处：** Chen, R. J., et al. Nature Biomedical Engineering 5, 493–497, 2021.\n\n**参考文献**\n\n1. Wiese, M., et al. Quantitative Finance 20, 1419–1440, 2020.\n"
+    _, found = problems(tmp_path, body)
+    assert found == [], "\n".join(map(str, found))
