@@ -61,3 +61,12 @@ def test_main_prints_and_returns_the_same_numbers(capsys):
     r = main([])
     assert "124,439,808" in capsys.readouterr().out
     assert r["bytes_per_param"] == 16
+
+
+def test_attention_scores_add_little_to_gpt3_forward_flops():
+    from snippets.llm.compute import forward_flops_per_token
+
+    # GPT-3 175B: 96 layers, d_model 12288, context 2048 (Brown et al., Table 2.1)
+    n = PUBLISHED["gpt3_175b"]["params"]
+    extra = forward_flops_per_token(n, 96, 2048, 12288) / (2 * n) - 1
+    assert extra == pytest.approx(0.0138, abs=0.0005)  # the 1.4% the page states
