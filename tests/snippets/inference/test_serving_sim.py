@@ -49,3 +49,13 @@ def test_a_request_larger_than_memory_fails_loudly():
 def test_main_prints(capsys):
     main([])
     assert "continuous  paged" in capsys.readouterr().out
+
+
+def test_benchmark_entries_match_the_table(results):
+    from snippets.inference.serving_sim import benchmark
+
+    _, r = results
+    throughput, concurrency = benchmark()
+    assert throughput["value"] == round(r["continuous", "paged"]["throughput"], 2)
+    assert throughput["baseline_value"] == round(r["static", "contiguous"]["throughput"], 2)
+    assert concurrency["value"] > concurrency["baseline_value"]
