@@ -1,0 +1,1 @@
+"""Applied LLM systems: retrieval-augmented generation."""
