@@ -20,6 +20,35 @@ def test_balancing_loss_is_one_when_uniform_and_e_when_collapsed():
     assert float(load_balancing_loss(collapsed, collapsed)) == pytest.approx(e)
 
 
+def test_balancing_loss_divides_top_k_slots_by_k():
+    # Top-2 over 4 experts, every expert chosen by exactly half the tokens: still uniform, so 1
+    # (not k = 2, which is what counting k slots per token without dividing by kT gives).
+    e = 4
+    probs = np.full((4, e), 1 / e, "float32")
+    mask = np.array([[1, 1, 0, 0], [0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]], "float32")
+    assert float(load_balancing_loss(probs, mask)) == pytest.approx(1.0)
+
+
+def test_layer_output_matches_a_numpy_reference():
+    # y = sum over the top-k of p_i / sum_{j in top-k} p_j * FFN_i(x), computed token by token.
+    from snippets.llm.moe import TopKMoE
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(5, 6)).astype("float32")
+    layer = TopKMoE(num_experts=4, k=2, hidden=3, units=2)
+    y = np.asarray(layer(x))
+    router, w1, b1, w2, b2 = (np.asarray(w) for w in
+                              (layer.router, layer.w1, layer.b1, layer.w2, layer.b2))
+    for t in range(len(x)):
+        logits = x[t] @ router
+        p = np.exp(logits - logits.max())
+        p /= p.sum()
+        top = np.argsort(p)[-2:]
+        expected = sum(p[i] / p[top].sum() * (np.maximum(x[t] @ w1[i] + b1[i], 0) @ w2[i] + b2[i])
+                       for i in top)
+        np.testing.assert_allclose(y[t], expected, rtol=1e-5, atol=1e-6)
+
+
 def test_load_stats_of_a_known_load():
     even = load_stats([0.25] * 4)
     assert even["cv"] == pytest.approx(0.0) and even["entropy"] == pytest.approx(1.0)
