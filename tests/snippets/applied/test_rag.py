@@ -18,11 +18,12 @@ def results():
 
 
 # Measured on 40 held-out questions per language (make bench, December 2026): recall@5 / MRR
-#   zh: BM25 0.85 / 0.655, dense 0.85 / 0.664, hybrid 0.775 / 0.701
-#   en: BM25 0.70 / 0.567, dense 0.775 / 0.583, hybrid 0.825 / 0.595
+#   zh: BM25 0.875 / 0.661, dense 0.825 / 0.639, hybrid 0.825 / 0.696
+#   en: BM25 0.70 / 0.567, dense 0.725 / 0.572, hybrid 0.80 / 0.606
 # One question is 0.025 of recall. The indexed pages (and the handbook the dense encoder is
-# fitted on) are edited all the time; three glossary entries moved these figures by up to
-# three questions, so the bounds below leave that much room.
+# fitted on) are edited all the time: over a day of edits the hybrid moved between 0.775 and
+# 0.825 (zh) and 0.80 and 0.875 (en), and refitting the encoder with any one docs/ section left
+# out kept it within that range. The bounds below hold over all of those runs.
 def test_hybrid_recall_floor(results):
     for lang in rag.LANGS:
         assert results[lang]["hybrid"]["recall@k"] >= 0.7, (lang, results[lang]["hybrid"])
