@@ -96,7 +96,7 @@ PUBLISHED = {
                        params=124_439_808),
     # GPT-3 175B: Brown et al. (2020), Table D.1: 174.6B parameters, 300B tokens, 3.14e23 FLOPs
     "gpt3_175b": dict(params=174.6e9, tokens=300e9, flops=3.14e23),
-    # Llama 3 405B: Llama Team (2024), section 3.3: 405B parameters, 15.6T tokens, 3.8e25 FLOPs
+    # Llama 3 405B: Llama Team (2024), section 1: 405B parameters, 15.6T tokens, 3.8e25 FLOPs
     "llama3_405b": dict(params=405e9, tokens=15.6e12, flops=3.8e25),
     # ZeRO, section 3.1: a 1.5B-parameter GPT-2 needs at least 24 GB for its model states
     "zero_gpt2_1p5b": dict(params=1.5e9, bytes=24e9),
