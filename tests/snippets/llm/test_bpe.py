@@ -1,9 +1,26 @@
 """Byte-level BPE trained on the handbook's pages: exact round trip, and an
 English-only vocabulary costs more tokens per Chinese character than a bilingual one."""
 
+import json
+import re
+
 import pytest
 
-from snippets.llm.bpe import DOCS, EXCLUDED, chinese_runs, compare, load_pages, main, pieces, train_bpe
+from snippets.llm.bpe import (
+    DOCS,
+    EXCLUDED,
+    SIZES,
+    chinese_metric,
+    chinese_runs,
+    compare,
+    english_metric,
+    load_pages,
+    main,
+    pieces,
+    train_bpe,
+)
+
+RESULTS = DOCS.parent / "benchmarks" / "results.json"
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +80,21 @@ def test_main_quick(capsys):
     main(["--quick"])
     out = capsys.readouterr().out
     assert "English-only" in out and "strawberry" in out
+
+
+def test_the_page_table_is_the_run_recorded_in_results_json():
+    # The corpus is the handbook, so a fresh run drifts whenever a page changes: the page
+    # must quote the recorded run, not figures typed from some earlier one.
+    recorded = {e["metric"]: e for e in json.loads(RESULTS.read_text("utf-8")) if e["example"] == "llm/bpe"}
+    row = re.compile(r"^\| ([\d,]+) \| ([\d.]+) → ([\d.]+) \| ([\d.]+) → ([\d.]+) \|$", re.M)
+    for lang in ("en", "zh"):
+        page = DOCS / lang / "llm" / "tokenization.md"
+        rows = {int(v.replace(",", "")): figures for v, *figures in row.findall(page.read_text("utf-8"))}
+        assert sorted(rows) == sorted(SIZES), f"{page}: the BPE table should have one row per size in SIZES"
+        for v, shown in rows.items():
+            zh, en = recorded[chinese_metric(v)], recorded[english_metric(v)]
+            expected = [f"{x:.2f}" for x in (zh["baseline_value"], zh["value"], en["baseline_value"], en["value"])]
+            assert shown == expected, (
+                f"{page}: the row for V={v} shows {shown}, benchmarks/results.json records {expected}. "
+                "Copy the recorded run into both tokenization pages (and its date), or re-run "
+                "`python benchmarks/run.py bpe` first.")

@@ -47,6 +47,15 @@ def test_rope_is_a_rotation_norms_unchanged_and_position_zero_is_identity():
     assert rope_frequencies(D)[0] == 1.0 and rope_frequencies(D)[-1] > 1e-4
 
 
+def test_frequencies_are_the_papers_theta_i():
+    # theta_i = 10000^(-2i/d), i = 0..d/2-1 (RoFormer; Vaswani et al., 2017, section 3.5). The
+    # tempting base^(-i/d) still gives relative scores, so only this check catches it.
+    theta = rope_frequencies(D)
+    assert len(theta) == D // 2
+    for i in (0, 1, 7, D // 2 - 1):
+        assert theta[i] == pytest.approx(10000 ** (-2 * i / D), rel=1e-12)
+
+
 def test_rotate_half_layout_is_the_same_rope_with_permuted_dimensions():
     x = RNG.normal(size=(4, D))
     positions = [0, 1, 50, 999]
