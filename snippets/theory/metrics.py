@@ -18,6 +18,7 @@ fewer samples.
 
     python -m snippets.theory.metrics
     python -m snippets.theory.metrics --quick
+    python -m snippets.theory.metrics --models   # also score this site's GAN, VAE and DDPM
 
 In practice: use Inception-v3 pool3 features (or DINOv2) with 50,000 samples,
 the same resizing and the same reference statistics for every model you
@@ -113,27 +114,31 @@ def candidate_sets(clf, x_test, y_test, x_pool, n, seed=0):
 
 
 # --8<-- [start:run]
-def run(quick=False, figures_dir=None, seed=0):
-    """Score each candidate set against a reference set of real digits.
-
-    Splits: the classifier trains on one part of the training digits, the
+def setup(seed=0):
+    """Splits: the classifier trains on one part of the training digits, the
     reference set is the rest, and 'held-out real' is the test split: no set
-    is scored against itself or against the features' own training data.
-    """
+    is scored against itself or against the features' own training data."""
     x_train, y_train, x_test, y_test = load_data(seed)
     n = len(x_test)  # 359: every set gets the same size (FID is biased by n)
-    x_clf, y_clf, x_ref = x_train[:-n], y_train[:-n], x_train[-n:]
     start = time.perf_counter()
-    clf = train_feature_extractor(x_clf, y_clf, seed)
-    train_seconds = time.perf_counter() - start
-    ref_feats = embed(clf, x_ref)
+    clf = train_feature_extractor(x_train[:-n], y_train[:-n], seed)
+    return {"clf": clf, "ref_feats": embed(clf, x_train[-n:]), "x_train": x_train, "x_clf": x_train[:-n],
+            "x_test": x_test, "y_test": y_test, "n": n, "train_seconds": time.perf_counter() - start}
 
-    scores = {}
-    for name, images in candidate_sets(clf, x_test, y_test, x_clf, n, seed).items():
-        feats = embed(clf, images)
-        precision, recall = precision_recall(ref_feats, feats)
-        scores[name] = {"fid": frechet_distance(feats, ref_feats), "precision": precision,
-                        "recall": recall, "inception_score": inception_score(clf.predict_proba(images))}
+
+def score(clf, ref_feats, images):
+    feats = embed(clf, images)
+    precision, recall = precision_recall(ref_feats, feats)
+    return {"fid": frechet_distance(feats, ref_feats), "precision": precision, "recall": recall,
+            "inception_score": inception_score(clf.predict_proba(images))}
+
+
+def run(quick=False, figures_dir=None, seed=0):
+    """Score each candidate set against a reference set of real digits."""
+    d = setup(seed)
+    clf, ref_feats, x_test, y_test, n = d["clf"], d["ref_feats"], d["x_test"], d["y_test"], d["n"]
+    scores = {name: score(clf, ref_feats, images)
+              for name, images in candidate_sets(clf, x_test, y_test, d["x_clf"], n, seed).items()}
 
     # FID's bias: the same real distribution, fewer samples, a worse score.
     rng = np.random.default_rng(seed)
@@ -144,8 +149,53 @@ def run(quick=False, figures_dir=None, seed=0):
             frechet_distance(embed(clf, x_test[rng.permutation(n)[:size]]), ref_feats)
             for _ in range(repeats)]))
     return {"scores": scores, "fid_by_n": fid_by_n, "classifier_accuracy": clf.score(x_test, y_test),
-            "fid_self": frechet_distance(ref_feats, ref_feats), "n": n, "train_seconds": train_seconds}
+            "fid_self": frechet_distance(ref_feats, ref_feats), "n": n, "train_seconds": d["train_seconds"]}
 # --8<-- [end:run]
+
+
+# --8<-- [start:project_models]
+SIZES = {"default": {"gan_steps": 2000, "vae_epochs": 100, "ddpm_epochs": 300},
+         "tiny": {"gan_steps": 20, "vae_epochs": 1, "ddpm_epochs": 1, "T": 50}}  # --quick --models: plumbing only
+
+
+def project_model_samples(x_train, n, seed=0, gan_steps=2000, vae_epochs=100, ddpm_epochs=300, T=200):
+    """n samples from each of this site's digit generators, trained here on x_train
+    with their default settings. Every set comes back as (n, 64) pixels in [-1, 1],
+    the scale the feature classifier reads."""
+    from snippets.diffusion import ddpm
+    from snippets.gan import digits as gan
+    from snippets.vae import denoising as vae
+
+    samples, seconds = {}, {}
+    start = time.perf_counter()
+    generator, _ = gan.train(x_train.reshape(-1, 8, 8), steps=gan_steps, seed=seed)
+    samples["GAN"] = gan.sample(generator, n, seed=seed + 1).reshape(n, -1)
+    seconds["GAN"], start = time.perf_counter() - start, time.perf_counter()
+    # The VAE works on [0, 1] pixels: train on them, map its prior samples back to [-1, 1].
+    _, decoder, _ = vae.train((x_train + 1.0) / 2.0, epochs=vae_epochs, seed=seed)
+    samples["VAE"] = vae.sample_prior(decoder, n, seed=seed + 1)[0] * 2.0 - 1.0
+    seconds["VAE"], start = time.perf_counter() - start, time.perf_counter()
+    model, schedule, _ = ddpm.train(x_train, epochs=ddpm_epochs, T=T, seed=seed)
+    samples["DDPM"] = ddpm.sample(model, schedule, n, T, seed=seed + 1)[0]
+    seconds["DDPM"] = time.perf_counter() - start
+    for name, images in samples.items():  # a set on the wrong scale would be scored silently
+        if images.shape != (n, 64) or images.min() < -1.0 - 1e-5 or images.max() > 1.0 + 1e-5 or images.min() > -0.5:
+            raise ValueError(f"snippets/theory/metrics.py: {name} samples have shape {images.shape} and range "
+                             f"[{images.min():.2f}, {images.max():.2f}]; map them to (n, 64) pixels in [-1, 1] "
+                             "(background -1) before scoring, as load_data() does.")
+    return samples, seconds
+
+
+def score_project_models(size="default", seed=0):
+    """FID, precision, recall and the IS analogue of the GAN, VAE and DDPM samples,
+    against the same reference set as `run`, with held-out real digits beside them."""
+    d = setup(seed)
+    samples, seconds = project_model_samples(d["x_train"], d["n"], seed, **SIZES[size])
+    samples["held-out real"] = d["x_test"]
+    return {name: {**score(d["clf"], d["ref_feats"], images), "train_seconds": seconds.get(name),
+                   "pixel_range": (float(images.min()), float(images.max()))}
+            for name, images in samples.items()}
+# --8<-- [end:project_models]
 
 
 def benchmark():
@@ -165,13 +215,28 @@ def benchmark():
         {"example": "theory/metrics", "metric": "Inception-Score analogue, ten near-copied digits (max 10)",
          "value": round(s["ten digits (near-copies, one per class)"]["inception_score"], 2), "baseline": real,
          "baseline_value": round(s["held-out real"]["inception_score"], 2), "train_seconds": t},
-    ]
+    ] + project_model_entries(score_project_models())
+
+
+def project_model_entries(models):
+    """Three entries per model (FID, precision, recall), held-out real digits as the baseline."""
+    real = models["held-out real"]
+    entries = []
+    for name, example in (("GAN", "gan/digits"), ("VAE", "vae/denoising"), ("DDPM", "diffusion/ddpm")):
+        for key, label, digits in (("fid", "FID", 1), ("precision", "precision (k=3)", 2), ("recall", "recall (k=3)", 2)):
+            entries.append({"example": "theory/metrics", "metric": f"{label}, this site's {name} ({example}, default size)",
+                            "value": round(models[name][key], digits), "baseline": "held-out real digits",
+                            "baseline_value": round(real[key], digits),
+                            "train_seconds": round(models[name]["train_seconds"], 1)})
+    return entries
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats for the FID-versus-n curve")
     parser.add_argument("--figures", default=None, help="accepted for the common contract; no figure")
+    parser.add_argument("--models", action="store_true",
+                        help="also train this site's GAN, VAE and DDPM (default sizes, about a minute) and score them")
     args = parser.parse_args(argv)
     r = run(args.quick, args.figures)
     print(f"feature classifier accuracy on held-out digits: {r['classifier_accuracy']:.3f}; "
@@ -181,6 +246,11 @@ def main(argv=None):
         print(f"{name:42s} {s['fid']:7.1f} {s['precision']:9.2f} {s['recall']:7.2f} {s['inception_score']:6.2f}")
     print("FID of held-out real digits by sample size:",
           ", ".join(f"n={k}: {v:.1f}" for k, v in r["fid_by_n"].items()))
+    if args.models:
+        r["models"] = score_project_models("tiny" if args.quick else "default")
+        for name, s in r["models"].items():
+            trained = "" if s["train_seconds"] is None else f"  (trained and sampled in {s['train_seconds']:.1f} s)"
+            print(f"{name:42s} {s['fid']:7.1f} {s['precision']:9.2f} {s['recall']:7.2f} {s['inception_score']:6.2f}{trained}")
     return r
 
 
