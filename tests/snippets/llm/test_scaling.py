@@ -17,9 +17,17 @@ def test_fit_recovers_a_known_exponent():
     assert fit["r2"] == pytest.approx(1.0)
 
 
-def test_test_text_is_disjoint_from_training_text():
+def test_test_text_is_disjoint_from_training_text(monkeypatch):
     (x, _), (x_test, _), vocab_size = load_data(1000, n_test=100)
     assert x.shape == (1000, 16) and x_test.shape == (100, 16) and vocab_size > 50
+    # A text whose first 85% is all "a" and last 15% all "b": every training window and target
+    # must be "a", every test one "b"; a window that straddles the split would mix them.
+    import snippets.llm.scaling as scaling
+
+    monkeypatch.setattr(scaling, "load_corpus", lambda: "a" * 850 + "b" * 150)
+    (x, y), (x_test, y_test), _ = scaling.load_data(834, n_test=100)  # every training window
+    assert (x == 1).all() and (y == 1).all()
+    assert (x_test == 2).all() and (y_test == 2).all()
 
 
 def test_loss_falls_with_size_and_beats_the_uniform_guess(quick):
