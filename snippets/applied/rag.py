@@ -6,8 +6,9 @@ What it shows
 - Three retrievers over the same chunks: BM25 written out in NumPy, a dense retriever fitted
   offline (TF-IDF + truncated SVD, i.e. latent semantic analysis), and a hybrid of the two by
   reciprocal rank fusion (RRF).
-- Evaluation on held-out paraphrased questions written below (recall@5 and MRR), in Chinese
-  (segmented with jieba) and English.
+- Evaluation on paraphrased questions written below (recall@5 and MRR), in Chinese (segmented
+  with jieba) and English. They are not held out: the dense settings and the "don't know"
+  threshold were chosen by looking at results on these same questions.
 - Generation with the `openai` SDK (snippets/llm_api/chat.py) on a local transport: the prompt
   carries each retrieved chunk with its id, and the answer cites the id; below a retrieval-score
   threshold the pipeline says it does not know and never calls the model.
@@ -216,7 +217,9 @@ class Index:
 
 
 # --8<-- [start:questions]
-# Held out: written from the topics, not from the chunks, and never used to fit anything.
+# Written from the topics, not copied from the chunks, and never used to fit a model's weights;
+# but not held out: the dense settings (fit corpus, 200 dimensions) and MIN_SCORE were chosen by
+# looking at results on these same questions, so the figures are optimistic for new questions.
 # Each pairs a question with the section (glossary entry or Q&A question) that answers it.
 QUESTIONS = {
     "en": [
@@ -319,7 +322,7 @@ OFF_TOPIC = {
 # --8<-- [start:evaluate]
 def evaluate(index, questions, k=K):
     """Recall@k (the answering section among the top k chunks) and MRR (mean of 1 / rank of
-    the first chunk from that section; 0 if it is not retrieved at all), per retriever."""
+    the first chunk from that section, over the whole ranking, so never 0 here), per retriever."""
     sections = np.array([c["section"] for c in index.chunks])
     missing = sorted({s for _, s in questions} - set(sections))
     if missing:
@@ -462,7 +465,7 @@ def benchmark():
         for metric, key in ((f"recall@{K}", "recall@k"), ("MRR", "mrr")):
             for method, label in (("dense", "dense (LSA)"), ("hybrid", "hybrid (RRF)")):
                 entries.append({"example": "applied/rag",
-                                "metric": f"{metric}, {label}, {n} held-out {name} questions",
+                                "metric": f"{metric}, {label}, {n} paraphrased {name} questions (also used to tune)",
                                 "value": round(r[lang][method][key], 3), "baseline": "BM25 alone",
                                 "baseline_value": round(r[lang]["bm25"][key], 3),
                                 "train_seconds": round(r["seconds"], 1)})
