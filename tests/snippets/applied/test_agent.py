@@ -81,6 +81,8 @@ def test_runaway_loop_stops_at_the_step_budget():
     # Every request resends the whole conversation, so each costs more than the one before.
     sizes = r["request_chars"]
     assert all(b > a for a, b in zip(sizes, sizes[1:])), sizes
+    # The page quotes these: each step adds the same assistant + tool pair (258 characters).
+    assert sizes == [250, 508, 766, 1024, 1282], "update the cost paragraph of both agent pages"
 
 
 def counting_tools(store):
