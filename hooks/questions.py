@@ -90,13 +90,19 @@ def _check(page, anchor, attrs):
 def on_page_markdown(markdown, page, config, files):
     lang = config.theme["language"]
     tags = list(page.meta.get("tags") or [])
-    for anchor, attrs in _questions_in_markdown(markdown):
+    questions = list(_questions_in_markdown(markdown))
+    for anchor, attrs in questions:
         difficulty, topics = _check(page, anchor, attrs)
         for key in [VOCABULARY["difficulty"][difficulty][lang]] + [VOCABULARY["topics"][t][lang] for t in topics]:
             if key not in tags:
                 tags.append(key)
     if tags:
         page.meta["tags"] = tags
+    if questions:
+        # Each question shows its own topics; the page's row of tag chips (about 13 on
+        # the Q&A page) would push the title off a phone's first screen. Material's
+        # `hide: [tags]` keeps them for the tags index and hides the row.
+        page.meta["hide"] = [*(page.meta.get("hide") or []), "tags"]
     return markdown
 
 
