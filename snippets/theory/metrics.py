@@ -4,13 +4,15 @@ an Inception-Score analogue, on features of a small digits classifier.
 What it shows: FID (Heusel et al., 2017) and the k-NN precision and recall of
 Kynkäänniemi et al. (2019), computed exactly as the papers define them, but on
 the 64 hidden units of a tiny MLP trained on real 8x8 digits instead of
-Inception-v3's 2,048-dimensional pool features. Three "generators" whose
+Inception-v3's 2,048-dimensional pool features. Five "generators" whose
 behaviour we know score as they should:
 
 * held-out real digits: small FID, high precision and high recall;
 * a collapsed generator (near-copies of one digit class, or of ten digits, one
   per class): high precision, low recall; the ten-digit one even gets a near-
   perfect Inception Score, which is blind to diversity within a class;
+* a Gaussian with the pixels' mean and covariance: a modest FID although
+  half of its samples are off the digit manifold (low precision);
 * noise: huge FID, precision near 0.
 
 It also measures FID's bias: the same real distribution scores worse with
