@@ -66,8 +66,9 @@ for name, value in fin.stylised_facts(real).items():
 # series from the same process with other seeds, to show how much the statistics vary by chance.
 
 # %%
-figure = Path(tempfile.mkdtemp()) / "synthetic_returns.png"
-result = fin.run(figure=figure, seed=0)
+figures = Path(tempfile.mkdtemp())
+result = fin.run(figures_dir=figures, seed=0)
+figure = figures / fin.FIGURE
 history = result["history"]
 print(f"trained {len(history)} epochs in {result['train_seconds']:.1f} s; "
       f"Student-t NLL on training days {history[0]:.3f} -> {history[-1]:.3f}")

@@ -10,8 +10,9 @@ with random frequencies, amplitudes and phases), checks that it is causal and
 that its receptive field is what the formula says, and lets it continue a
 waveform it has never seen, sample by sample.
 
-    python -m snippets.audio.wavenet            # default size, about a minute on 2 CPU cores
-    python -m snippets.audio.wavenet --quick    # a few seconds, for tests
+    python -m snippets.audio.wavenet                 # default size, about a minute on 2 CPU cores
+    python -m snippets.audio.wavenet --quick         # a few seconds, for tests
+    python -m snippets.audio.wavenet --figures DIR   # also draws audio-wavenet.png there
 
 In practice: replace `load_waveforms` with real audio (e.g. 16 kHz speech
 cut into fixed-length clips scaled to [-1, 1]), stack more dilation cycles
@@ -28,7 +29,8 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-FIGURE = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures" / "audio-wavenet.png"
+FIGURES = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures"  # where make bench writes
+FIGURE = "audio-wavenet.png"
 
 # Periods of up to 40 samples fit in the default receptive field of 65 samples.
 DEFAULTS = dict(n_waves=2048, length=192, classes=256, channels=32, dilations=(1, 2, 4, 8, 16, 32), steps=600, batch=32)
@@ -184,7 +186,7 @@ def plot(prime, generated, truth, classes, path):
     plt.close(fig)
 
 
-def run(quick=False, figure=FIGURE, seed=0):
+def run(quick=False, figures_dir=None, seed=0):
     cfg = QUICK if quick else DEFAULTS
     keras.utils.set_random_seed(seed)
     receptive = receptive_field(cfg["dilations"])
@@ -202,7 +204,8 @@ def run(quick=False, figure=FIGURE, seed=0):
         marginal_nll=marginal_nll(train_q, test_q, cfg["classes"]),
         classes=cfg["classes"],
     )
-    if figure is not None:
+    if figures_dir is not None:
+        figure = Path(figures_dir) / FIGURE
         t0 = 2 * receptive
         prime = test_q[:3, :t0]
         gen = generate(model, prime, n_new, receptive, seed=seed)
@@ -212,7 +215,7 @@ def run(quick=False, figure=FIGURE, seed=0):
 
 
 def benchmark():
-    r = run(quick=False)
+    r = run(figures_dir=FIGURES)
     entry = dict(example="audio/wavenet", metric="test NLL (nats/sample, 256 mu-law classes)",
                  value=round(r["test_nll"], 3), train_seconds=round(r["train_seconds"], 1))
     return [
@@ -221,17 +224,18 @@ def benchmark():
     ]
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny model and few steps (seconds)")
-    parser.add_argument("--figure", default=str(FIGURE))
-    args = parser.parse_args()
-    r = run(quick=args.quick, figure=args.figure)
+    parser.add_argument("--figures", default=None, help="write audio-wavenet.png into this directory")
+    args = parser.parse_args(argv)
+    r = run(quick=args.quick, figures_dir=args.figures)
     print(f"receptive field: {r['receptive']} samples")
     print(f"train loss: {r['history'][0]:.3f} -> {np.mean(r['history'][-20:]):.3f} nats/sample")
     print(f"test NLL: {r['test_nll']:.3f} nats/sample (uniform: {r['uniform_nll']:.3f}, "
           f"class histogram: {r['marginal_nll']:.3f}); trained in {r['train_seconds']:.1f} s")
-    print(f"figure: {args.figure}")
+    if args.figures:
+        print(f"figure: {Path(args.figures) / FIGURE}")
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ Everything from Ho et al. (2020) that matters, small enough to read in one go:
 * the "simple" loss: MSE between the true and the predicted noise;
 * ancestral sampling from x_T ~ N(0, I) down to x_0.
 
-    python -m snippets.diffusion.ddpm            # default size, about 80 s on 2 CPU cores
-    python -m snippets.diffusion.ddpm --quick    # smaller run for tests
+    python -m snippets.diffusion.ddpm                 # default size, about 80 s on 2 CPU cores
+    python -m snippets.diffusion.ddpm --quick         # smaller run for tests
+    python -m snippets.diffusion.ddpm --figures DIR   # also draws the two figures there
 
 In practice: change `load_data()` for your own images, replace the MLP with a
 U-Net for anything larger than 8x8 (Ho et al. use a U-Net with attention), use
@@ -28,7 +29,7 @@ import tensorflow as tf
 import keras
 from keras import layers
 
-FIGURES = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures"
+FIGURES = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures"  # where make bench writes
 
 
 # --8<-- [start:data]
@@ -256,8 +257,10 @@ def plot_samples(path, samples, real, cols=10):
     plt.close(fig)
 
 
-def run(epochs=300, T=200, n_samples=500, figures_dir=FIGURES, seed=0, verbose=True):
-    """Train, sample, score samples against held-out digits and two baselines; write figures."""
+def run(quick=False, figures_dir=None, epochs=None, T=200, n_samples=None, seed=0, verbose=True):
+    """Train (300 epochs and 500 samples; quick: 40 and 200), sample, score samples against
+    held-out digits and two baselines; write the figures into figures_dir if given."""
+    epochs, n_samples = epochs or (40 if quick else 300), n_samples or (200 if quick else 500)
     x_train, y_train, x_test, y_test = load_data(seed)
     start = time.perf_counter()
     model, schedule, history = train(x_train, epochs, T, seed=seed)
@@ -294,7 +297,7 @@ def run(epochs=300, T=200, n_samples=500, figures_dir=FIGURES, seed=0, verbose=T
 
 def benchmark():
     """Default-size run. Metric: pixel-space Fréchet distance to held-out digits (lower is better)."""
-    r = run()
+    r = run(figures_dir=FIGURES)
     sc = r["scores"]
     entry = {"example": "diffusion/ddpm", "train_seconds": round(r["train_seconds"], 1)}
     return [
@@ -312,10 +315,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="fewer epochs and samples, for tests")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--steps", type=int, default=200, help="diffusion steps T")
-    parser.add_argument("--figures", default=str(FIGURES), help="output directory for figures")
+    parser.add_argument("--figures", default=None, help="write the two figures into this directory")
     args = parser.parse_args(argv)
-    epochs = args.epochs or (40 if args.quick else 300)
-    return run(epochs=epochs, T=args.steps, n_samples=200 if args.quick else 500, figures_dir=args.figures)
+    run(args.quick, args.figures, epochs=args.epochs, T=args.steps)
 
 
 if __name__ == "__main__":

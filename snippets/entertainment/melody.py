@@ -9,8 +9,9 @@ to A5, so the model could play out-of-key notes; whether it learns not to is
 one of the checks. An LSTM predicts the next token; sampling with a
 temperature trades faithfulness to the corpus for novelty.
 
-    python -m snippets.entertainment.melody            # default size
-    python -m snippets.entertainment.melody --quick    # a few seconds, for tests
+    python -m snippets.entertainment.melody                 # default size
+    python -m snippets.entertainment.melody --quick         # a few seconds, for tests
+    python -m snippets.entertainment.melody --figures DIR   # also draws entertainment-melody.png there
 
 In practice: replace `load_corpus` with a real symbolic-music corpus (MIDI
 files or ABC notation, e.g. the folk tunes folk-rnn was trained on),
@@ -28,7 +29,8 @@ import keras
 import tensorflow as tf
 from keras import layers
 
-FIGURE = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures" / "entertainment-melody.png"
+FIGURES = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures"  # where make bench writes
+FIGURE = "entertainment-melody.png"
 
 DEFAULTS = dict(units=96, epochs=30, seq_len=32, samples=400)
 QUICK = dict(units=64, epochs=15, seq_len=32, samples=200)
@@ -186,7 +188,7 @@ def plot(rows, path, length=128):
     plt.close(fig)
 
 
-def run(quick=False, figure=FIGURE, seed=0, temperatures=(0.5, 1.0, 1.5)):
+def run(quick=False, figures_dir=None, seed=0, temperatures=(0.5, 1.0, 1.5)):
     cfg = QUICK if quick else DEFAULTS
     keras.utils.set_random_seed(seed)
     ids = load_corpus()
@@ -201,7 +203,8 @@ def run(quick=False, figure=FIGURE, seed=0, temperatures=(0.5, 1.0, 1.5)):
         samples=samples, stats={t: melody_stats(s, ids) for t, s in samples.items()},
         random_stats=melody_stats(rand, ids),
     )
-    if figure is not None:
+    if figures_dir is not None:
+        figure = Path(figures_dir) / FIGURE
         first = ids[1: ids.tolist().index(0, 1) + 1]  # the first tune, up to its separator
         rows = [("corpus: Twinkle Twinkle Little Star", first)]
         rows += [(f"sampled, temperature {t}", samples[t]) for t in temperatures]
@@ -211,7 +214,7 @@ def run(quick=False, figure=FIGURE, seed=0, temperatures=(0.5, 1.0, 1.5)):
 
 
 def benchmark():
-    r = run(quick=False)
+    r = run(figures_dir=FIGURES)
     seconds = round(r["train_seconds"], 1)
     return [
         {"example": "entertainment/melody", "metric": "training cross-entropy (nats/token)",
@@ -226,19 +229,20 @@ def benchmark():
     ]
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller LSTM, fewer epochs (seconds)")
-    parser.add_argument("--figure", default=str(FIGURE))
-    args = parser.parse_args()
-    r = run(quick=args.quick, figure=args.figure)
+    parser.add_argument("--figures", default=None, help="write entertainment-melody.png into this directory")
+    args = parser.parse_args(argv)
+    r = run(quick=args.quick, figures_dir=args.figures)
     print(f"loss: {r['history'][0]:.3f} -> {r['history'][-1]:.3f} nats/token "
           f"(uniform {r['uniform_loss']:.3f}) in {r['train_seconds']:.1f} s")
     for name, s in [(f"T={t}", s) for t, s in r["stats"].items()] + [("random", r["random_stats"])]:
         print(f"{name:7s} in key {s['in_key']:.2f}  4-note / 8-note patterns from the corpus "
               f"{s['match_4']:.2f} / {s['match_8']:.2f}  notes {s['notes']}")
     print(" ".join(VOCAB[i] for i in r["samples"][1.0][:48]))
-    print(f"figure: {args.figure}")
+    if args.figures:
+        print(f"figure: {Path(args.figures) / FIGURE}")
 
 
 if __name__ == "__main__":

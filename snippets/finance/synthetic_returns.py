@@ -16,8 +16,9 @@ market generator must reproduce them. This module
    with two baselines: i.i.d. Gaussian noise and an i.i.d. bootstrap
    (shuffled training returns).
 
-    python -m snippets.finance.synthetic_returns            # default size
-    python -m snippets.finance.synthetic_returns --quick    # a few seconds, for tests
+    python -m snippets.finance.synthetic_returns                 # default size
+    python -m snippets.finance.synthetic_returns --quick         # a few seconds, for tests
+    python -m snippets.finance.synthetic_returns --figures DIR   # also draws finance-synthetic-returns.png there
 
 In practice: `load_returns` is the only function to change (daily log
 returns of an index, in percent). Then check more facts than these
@@ -35,7 +36,8 @@ import tensorflow as tf
 from keras import layers
 from scipy import stats
 
-FIGURE = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures" / "finance-synthetic-returns.png"
+FIGURES = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures"  # where make bench writes
+FIGURE = "finance-synthetic-returns.png"
 
 DEFAULTS = dict(days=5000, window=50, hidden=32, epochs=30, paths=8)
 QUICK = dict(days=3000, window=50, hidden=32, epochs=10, paths=4)
@@ -214,7 +216,7 @@ def plot(real, synthetic, baselines, path, lags=30):
     plt.close(fig)
 
 
-def run(quick=False, figure=FIGURE, seed=0):
+def run(quick=False, figures_dir=None, seed=0):
     cfg = QUICK if quick else DEFAULTS
     keras.utils.set_random_seed(seed)
     real = load_returns(cfg["days"], seed)
@@ -242,13 +244,14 @@ def run(quick=False, figure=FIGURE, seed=0):
         "gaussian": stylised_facts(baselines["gaussian"]),
         "bootstrap": stylised_facts(baselines["bootstrap"]),
     }
-    if figure is not None:
+    if figures_dir is not None:
+        figure = Path(figures_dir) / FIGURE
         plot(real, synthetic, baselines, figure)
     return dict(facts=facts, history=history, heldout_nll=nll, train_seconds=seconds, real=real, synthetic=synthetic)
 
 
 def benchmark():
-    r = run(quick=False)
+    r = run(figures_dir=FIGURES)
     f, seconds = r["facts"], round(r["train_seconds"], 1)
     entry = lambda metric, key, baseline, base_value: {
         "example": "finance/synthetic_returns", "metric": metric, "value": round(f["synthetic"][key], 3),
@@ -264,18 +267,19 @@ def benchmark():
     ]
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter series, fewer epochs (seconds)")
-    parser.add_argument("--figure", default=str(FIGURE))
-    args = parser.parse_args()
-    r = run(quick=args.quick, figure=args.figure)
+    parser.add_argument("--figures", default=None, help="write finance-synthetic-returns.png into this directory")
+    args = parser.parse_args(argv)
+    r = run(quick=args.quick, figures_dir=args.figures)
     print(f"Student-t NLL (training days): {r['history'][0]:.3f} -> {r['history'][-1]:.3f} ({r['train_seconds']:.1f} s)")
     print(f"held-out NLL: model {r['heldout_nll']['model']:.3f}, i.i.d. Student-t {r['heldout_nll']['iid_t']:.3f}")
     print(f"{'series':11s} {'excess kurtosis':>16s} {'ACF r (1-10)':>13s} {'ACF |r| (1-10)':>15s}")
     for name, f in r["facts"].items():
         print(f"{name:11s} {f['excess_kurtosis']:16.2f} {f['acf_returns']:13.3f} {f['acf_abs_returns']:15.3f}")
-    print(f"figure: {args.figure}")
+    if args.figures:
+        print(f"figure: {Path(args.figures) / FIGURE}")
 
 
 if __name__ == "__main__":

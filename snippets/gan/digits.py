@@ -11,8 +11,9 @@ Data: scikit-learn's bundled 8x8 `load_digits` (1,797 images, no download).
 `load_data()` is the only function to change to train on MNIST or on your own
 images; the models read the image size from the data.
 
-    python -m snippets.gan.digits            # 2,000 steps, writes the figure
-    python -m snippets.gan.digits --quick    # fewer steps, for the tests
+    python -m snippets.gan.digits                  # 2,000 steps
+    python -m snippets.gan.digits --quick          # fewer steps, for the tests
+    python -m snippets.gan.digits --figures DIR    # also draws gan-digits-samples.png there
 
 In practice: use convolutional models (DCGAN) for images larger than 8x8, a
 larger batch, and FID on a held-out set instead of a classifier histogram.
@@ -28,7 +29,8 @@ import tensorflow as tf
 import keras
 from keras import layers
 
-FIGURE = Path(__file__).resolve().parents[2] / "docs/assets/figures/gan-digits-samples.png"
+FIGURES = Path(__file__).resolve().parents[2] / "docs/assets/figures"  # where make bench writes
+FIGURE = "gan-digits-samples.png"
 LATENT_DIM = 32
 QUICK = {"steps": 600}  # --quick and the tests
 
@@ -202,8 +204,9 @@ def save_figure(samples, path, rows=8, cols=12):
 # --8<-- [end:plot]
 
 
-def run(steps=2000, n_samples=1000, seed=0, figure=FIGURE, log_every=0):
-    """Train, sample, evaluate; returns a dict of results."""
+def run(quick=False, figures_dir=None, seed=0, steps=None, n_samples=1000, log_every=0):
+    """Train (2,000 steps, or QUICK["steps"] if quick), sample, evaluate; returns a dict of results."""
+    steps = steps or (QUICK["steps"] if quick else 2000)
     images, labels = load_data()
     start = time.perf_counter()
     generator, history = train(images, steps=steps, seed=seed, log_every=log_every)
@@ -213,13 +216,13 @@ def run(steps=2000, n_samples=1000, seed=0, figure=FIGURE, log_every=0):
     result = class_coverage(classifier, samples)
     result.update(history=history, train_seconds=seconds, classifier=classifier,
                   classifier_accuracy=real_accuracy, samples=samples)
-    if figure:
-        save_figure(samples, figure)
+    if figures_dir is not None:
+        save_figure(samples, Path(figures_dir) / FIGURE)
     return result
 
 
 def benchmark():
-    result = run()
+    result = run(figures_dir=FIGURES)
     return [
         {
             "example": "gan/digits",
@@ -240,21 +243,22 @@ def benchmark():
     ]
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="600 steps instead of 2,000")
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--figure", default=str(FIGURE))
-    args = parser.parse_args()
+    parser.add_argument("--figures", default=None, help=f"write {FIGURE} into this directory")
+    args = parser.parse_args(argv)
     steps = args.steps or (QUICK["steps"] if args.quick else 2000)
-    r = run(steps=steps, seed=args.seed, figure=args.figure, log_every=max(steps // 5, 1))
+    r = run(figures_dir=args.figures, seed=args.seed, steps=steps, log_every=max(steps // 5, 1))
     print(f"trained {steps} steps in {r['train_seconds']:.1f} s")
     print(f"classifier accuracy on held-out real digits: {r['classifier_accuracy']:.3f}")
     print(f"classes covered: {r['classes_covered']}/10, largest class share {r['max_class_share']:.2f}, "
           f"entropy {r['entropy_bits']:.2f} bits (uniform: {math.log2(10):.2f})")
     print("class histogram:", np.round(r["histogram"], 3))
-    print(f"figure: {args.figure}")
+    if args.figures:
+        print(f"figure: {Path(args.figures) / FIGURE}")
 
 
 if __name__ == "__main__":

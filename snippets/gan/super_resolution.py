@@ -12,8 +12,9 @@ Data: grayscale pictures bundled with scikit-image (no download). Training
 pairs are made by cutting high-resolution (HR) patches and downsampling them;
 `load_pictures()` is the only function to change to train on your own images.
 
-    python -m snippets.gan.super_resolution           # default size, writes the figure
-    python -m snippets.gan.super_resolution --quick   # fewer steps, for the tests
+    python -m snippets.gan.super_resolution                 # default size
+    python -m snippets.gan.super_resolution --quick         # fewer steps, for the tests
+    python -m snippets.gan.super_resolution --figures DIR   # also draws gan-super-resolution.png there
 
 In practice: SRGAN (Ledig et al., 2017) adds a VGG feature ("perceptual")
 loss, which needs ImageNet weights we cannot download here; use RGB, 4x,
@@ -30,8 +31,10 @@ import tensorflow as tf
 import keras
 from keras import layers
 
-FIGURE = Path(__file__).resolve().parents[2] / "docs/assets/figures/gan-super-resolution.png"
+FIGURES = Path(__file__).resolve().parents[2] / "docs/assets/figures"  # where make bench writes
+FIGURE = "gan-super-resolution.png"
 SCALE = 2
+DEFAULTS = {"steps": 1000, "n_patches": 8000}
 QUICK = {"steps": 200, "n_patches": 2000}  # --quick and the tests
 # Different pictures for training and evaluation: the test measures generalisation.
 TRAIN_PICTURES = ("camera", "astronaut", "coffee", "brick", "grass", "rocket", "immunohistochemistry", "page")
@@ -272,19 +275,22 @@ def save_figure(outputs, path, names=TEST_PICTURES, crops=((40, 170), (20, 30)),
 # --8<-- [end:plot]
 
 
-def run(steps=1000, n_patches=8000, seed=0, figure=FIGURE, log_every=0, **train_kwargs):
+def run(quick=False, figures_dir=None, seed=0, steps=None, n_patches=None, log_every=0, **train_kwargs):
+    """Train (the default size, or QUICK if quick), evaluate on the held-out pictures; returns a dict."""
+    size = QUICK if quick else DEFAULTS
+    steps, n_patches = steps or size["steps"], n_patches or size["n_patches"]
     start = time.perf_counter()
     generator, history = train(load_pictures(TRAIN_PICTURES), steps=steps, n_patches=n_patches, seed=seed,
                                log_every=log_every, **train_kwargs)
     seconds = time.perf_counter() - start
     metrics, outputs = evaluate(generator, load_pictures(TEST_PICTURES))
-    if figure:
-        save_figure(outputs, figure)
+    if figures_dir is not None:
+        save_figure(outputs, Path(figures_dir) / FIGURE)
     return dict(metrics, history=history, train_seconds=seconds)
 
 
 def benchmark():
-    r = run()
+    r = run(figures_dir=FIGURES)
     seconds = round(r["train_seconds"], 1)
     return [
         {"example": "gan/super_resolution", "metric": "PSNR (dB), 2x, held-out pictures",
@@ -296,24 +302,23 @@ def benchmark():
     ]
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps and patches, for tests")
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--adv-weight", type=float, default=1e-3,
                         help="weight of the adversarial loss; 0 trains a plain L1 (PSNR-oriented) network")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--figure", default=str(FIGURE))
-    args = parser.parse_args()
-    size = dict(QUICK) if args.quick else {"steps": 1000, "n_patches": 8000}
-    if args.steps:
-        size["steps"] = args.steps
-    steps = size["steps"]
-    r = run(**size, seed=args.seed, figure=args.figure, log_every=max(steps // 5, 1), adv_weight=args.adv_weight)
+    parser.add_argument("--figures", default=None, help=f"write {FIGURE} into this directory")
+    args = parser.parse_args(argv)
+    steps = args.steps or (QUICK if args.quick else DEFAULTS)["steps"]
+    r = run(args.quick, args.figures, seed=args.seed, steps=steps, log_every=max(steps // 5, 1),
+            adv_weight=args.adv_weight)
     print(f"trained {steps} steps in {r['train_seconds']:.1f} s")
     print(f"held-out PSNR: model {r['model_psnr']:.2f} dB, bicubic {r['bicubic_psnr']:.2f} dB")
     print(f"held-out SSIM: model {r['model_ssim']:.4f}, bicubic {r['bicubic_ssim']:.4f}")
-    print(f"figure: {args.figure}")
+    if args.figures:
+        print(f"figure: {Path(args.figures) / FIGURE}")
 
 
 if __name__ == "__main__":

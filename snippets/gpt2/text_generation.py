@@ -9,7 +9,8 @@ What it shows
 
 Run
     python -m snippets.gpt2.text_generation --quick
-        offline: trains the tiny model (15-30 s on a 2-core CPU), then generates
+        offline: trains the tiny model (15-30 s on a 2-core CPU), then generates;
+        --figures DIR also draws its training loss (gpt2-text-generation.png) there
     python -m snippets.gpt2.text_generation --preset gpt2_base_en --prompt "The weather today"
         the real 124M-parameter GPT-2; downloads about 500 MB from Kaggle on first use
 
@@ -30,7 +31,8 @@ import keras_hub
 import numpy as np
 
 DEFAULT_PRESET = "gpt2_base_en"
-FIGURE = Path(__file__).resolve().parents[2] / "docs/assets/figures/gpt2-text-generation.png"
+FIGURES = Path(__file__).resolve().parents[2] / "docs/assets/figures"  # where make bench writes
+FIGURE = "gpt2-text-generation.png"
 
 
 # --8<-- [start:load_generate]
@@ -192,11 +194,19 @@ def run_tiny_demo(preset_dir, epochs=60):
     return stats, rows
 
 
+def run(quick=False, figures_dir=None):
+    """The offline demo: train the tiny model, generate with every sampler. It is already small,
+    so quick changes nothing; the real GPT-2 (a download) is only behind main's --preset."""
+    with tempfile.TemporaryDirectory() as tmp:
+        stats, rows = run_tiny_demo(Path(tmp) / "tiny_gpt2")
+    if figures_dir is not None:
+        stats["figure"] = plot_loss(stats["losses"], stats["vocabulary_size"], Path(figures_dir) / FIGURE)
+    return dict(stats, rows=rows)
+
+
 def benchmark():
     """Default-size tiny model: training time and final loss against ln(V)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        stats = build_tiny_preset(Path(tmp) / "tiny_gpt2")
-    plot_loss(stats["losses"], stats["vocabulary_size"], FIGURE)
+    stats = run(figures_dir=FIGURES)
     return [{
         "example": "gpt2/text_generation",
         "metric": "final training loss (nats/token)",
@@ -214,6 +224,7 @@ def main(argv=None):
     parser.add_argument("--prompt", default="The weather today")
     parser.add_argument("--sampler", default="top_p", choices=["greedy", "beam", "top_k", "top_p"])
     parser.add_argument("--max-length", type=int, default=64)
+    parser.add_argument("--figures", default=None, help=f"with --quick: write {FIGURE} into this directory")
     args = parser.parse_args(argv)
 
     if args.preset:
@@ -224,9 +235,8 @@ def main(argv=None):
         parser.print_help()
         print("\nTry --quick for the offline demo, or --preset gpt2_base_en.")
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        stats, rows = run_tiny_demo(Path(tmp) / "tiny_gpt2")
-    losses = stats["losses"]
+    stats = run(quick=True, figures_dir=args.figures)
+    rows, losses = stats["rows"], stats["losses"]
     print(f"tiny GPT-2: {stats['parameters']:,} parameters, vocabulary {stats['vocabulary_size']}")
     print(f"loss {losses[0]:.2f} -> {losses[-1]:.3f} (ln V = {np.log(stats['vocabulary_size']):.2f}) "
           f"in {stats['train_seconds']:.1f} s")

@@ -120,15 +120,30 @@ def respond(client, prompt, *, model=DEFAULT_MODEL, instructions=None,
 # --8<-- [end:respond]
 
 
+PROMPT = "请写一篇关于人工智能的短文，300 字左右。"
+
+
+def run(quick=False, figures_dir=None, prompt=PROMPT, model=DEFAULT_MODEL,
+        max_output_tokens=DEFAULT_MAX_OUTPUT_TOKENS, token_field="max_completion_tokens", responses=False):
+    """Send one request (needs OPENAI_API_KEY); returns {"reply": text}. Nothing is trained or
+    drawn, so quick and figures_dir change nothing."""
+    client = make_client()
+    if responses:
+        return {"reply": respond(client, prompt, model=model, max_output_tokens=max_output_tokens)}
+    return {"reply": chat(client, prompt, model=model, max_output_tokens=max_output_tokens,
+                          token_field=token_field)}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--prompt", default="请写一篇关于人工智能的短文，300 字左右。")
+    parser.add_argument("--prompt", default=PROMPT)
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--max-output-tokens", type=int, default=DEFAULT_MAX_OUTPUT_TOKENS)
     parser.add_argument("--token-field", default="max_completion_tokens",
                         choices=["max_completion_tokens", "max_tokens"])
     parser.add_argument("--responses", action="store_true", help="use the Responses API")
     parser.add_argument("--quick", action="store_true", help="accepted for uniformity; same as default")
+    parser.add_argument("--figures", default=None, help="accepted for uniformity; no figure is drawn")
     args = parser.parse_args(argv)
 
     if not os.environ.get("OPENAI_API_KEY"):
@@ -136,12 +151,8 @@ def main(argv=None):
               "  export OPENAI_API_KEY=...                      # your key, kept out of the code\n"
               "  export OPENAI_BASE_URL=https://api.deepseek.com  # only for a compatible provider")
         return
-    client = make_client()
-    if args.responses:
-        print(respond(client, args.prompt, model=args.model, max_output_tokens=args.max_output_tokens))
-    else:
-        print(chat(client, args.prompt, model=args.model, max_output_tokens=args.max_output_tokens,
-                   token_field=args.token_field))
+    print(run(args.quick, args.figures, args.prompt, args.model, args.max_output_tokens, args.token_field,
+              args.responses)["reply"])
 
 
 if __name__ == "__main__":

@@ -18,8 +18,9 @@ way synthetic-data papers do:
 A class-conditional Gaussian (mean and covariance per diagnosis) is the
 statistical baseline generator.
 
-    python -m snippets.medicine.synthetic_tabular            # default size
-    python -m snippets.medicine.synthetic_tabular --quick    # a few seconds, for tests
+    python -m snippets.medicine.synthetic_tabular                 # default size
+    python -m snippets.medicine.synthetic_tabular --quick         # a few seconds, for tests
+    python -m snippets.medicine.synthetic_tabular --figures DIR   # also draws medicine-synthetic-tabular.png there
 
 In practice: replace `load_table` with your own (de-identified) table and
 labels; encode categorical columns (one-hot, or a library such as CTGAN/TVAE
@@ -43,7 +44,8 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-FIGURE = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures" / "medicine-synthetic-tabular.png"
+FIGURES = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures"  # where make bench writes
+FIGURE = "medicine-synthetic-tabular.png"
 
 DEFAULTS = dict(latent=8, hidden=128, epochs=400, batch=64)
 QUICK = dict(latent=8, hidden=64, epochs=120, batch=64)
@@ -182,7 +184,7 @@ def plot(scores, dcr, x_real, y_real, x_syn, y_syn, path):
     plt.close(fig)
 
 
-def run(quick=False, figure=FIGURE, seed=0):
+def run(quick=False, figures_dir=None, seed=0):
     cfg = QUICK if quick else DEFAULTS
     x_tr, y_tr, x_te, y_te = load_table(seed)
     start = time.perf_counter()
@@ -201,14 +203,15 @@ def run(quick=False, figure=FIGURE, seed=0):
         "CVAE rows": distance_to_closest_record(x_syn, x_tr),
         "Gaussian rows": distance_to_closest_record(x_gauss, x_tr),
     }
-    if figure is not None:
+    if figures_dir is not None:
+        figure = Path(figures_dir) / FIGURE
         plot(scores, dcr, x_tr, y_tr, x_syn, y_syn, figure)
     return dict(scores=scores, dcr=dcr, history=history, train_seconds=seconds,
                 majority=max(np.mean(y_te), 1 - np.mean(y_te)), x_syn=x_syn, y_syn=y_syn, x_train=x_tr)
 
 
 def benchmark():
-    r = run(quick=False)
+    r = run(figures_dir=FIGURES)
     s, seconds = r["scores"], round(r["train_seconds"], 1)
     trtr = s["TRTR (real)"]
     return [
@@ -224,19 +227,20 @@ def benchmark():
     ]
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer epochs (seconds)")
-    parser.add_argument("--figure", default=str(FIGURE))
-    args = parser.parse_args()
-    r = run(quick=args.quick, figure=args.figure)
+    parser.add_argument("--figures", default=None, help="write medicine-synthetic-tabular.png into this directory")
+    args = parser.parse_args(argv)
+    r = run(quick=args.quick, figures_dir=args.figures)
     print(f"negative ELBO: {r['history'][0]:.1f} -> {r['history'][-1]:.1f} ({r['train_seconds']:.1f} s)")
     print(f"majority-class accuracy on the test set: {r['majority']:.3f}")
     for name, s in r["scores"].items():
         print(f"{name:14s} accuracy {s['accuracy']:.3f}  ROC-AUC {s['roc_auc']:.3f}")
     for name, d in r["dcr"].items():
         print(f"DCR {name:15s} median {np.median(d):.2f}  5th percentile {np.percentile(d, 5):.2f}")
-    print(f"figure: {args.figure}")
+    if args.figures:
+        print(f"figure: {Path(args.figures) / FIGURE}")
 
 
 if __name__ == "__main__":

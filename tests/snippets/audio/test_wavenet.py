@@ -9,8 +9,8 @@ from snippets.audio.wavenet import (
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    figure = tmp_path_factory.mktemp("fig") / "wavenet.png"
-    return run(quick=True, figure=figure), figure
+    figure = tmp_path_factory.mktemp("fig") / "audio-wavenet.png"
+    return run(quick=True, figures_dir=figure.parent), figure
 
 
 def test_mu_law_round_trip_is_close():

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from snippets.diffusion.ddpm import linear_schedule, main, nearest_neighbour_distance, q_sample
+from snippets.diffusion.ddpm import linear_schedule, nearest_neighbour_distance, q_sample, run
 
 
 def test_schedule_ends_in_pure_noise():
@@ -36,7 +36,7 @@ def test_nearest_neighbour_distance():
 
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory):
-    return main(["--quick", "--figures", str(tmp_path_factory.mktemp("figures"))])
+    return run(quick=True, figures_dir=tmp_path_factory.mktemp("figures"))
 
 
 def test_training_loss_falls(quick):

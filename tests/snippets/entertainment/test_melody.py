@@ -8,8 +8,8 @@ from snippets.entertainment.melody import (
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    figure = tmp_path_factory.mktemp("fig") / "melody.png"
-    return run(quick=True, figure=figure), figure
+    figure = tmp_path_factory.mktemp("fig") / "entertainment-melody.png"
+    return run(quick=True, figures_dir=figure.parent), figure
 
 
 def test_corpus_is_in_c_major_and_tokenised_per_eighth():

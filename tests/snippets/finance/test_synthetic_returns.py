@@ -6,8 +6,8 @@ from snippets.finance.synthetic_returns import acf, load_returns, run, stylised_
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    figure = tmp_path_factory.mktemp("fig") / "returns.png"
-    return run(quick=True, figure=figure), figure
+    figure = tmp_path_factory.mktemp("fig") / "finance-synthetic-returns.png"
+    return run(quick=True, figures_dir=figure.parent), figure
 
 
 def test_training_series_has_the_stylised_facts():

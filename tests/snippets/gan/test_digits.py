@@ -8,8 +8,8 @@ from snippets.gan.digits import QUICK, class_coverage, load_data, run
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    figure = tmp_path_factory.mktemp("gan") / "samples.png"
-    r = run(**QUICK, seed=0, figure=figure)
+    figure = tmp_path_factory.mktemp("gan") / "gan-digits-samples.png"
+    r = run(quick=True, figures_dir=figure.parent, seed=0)
     r["figure"] = figure
     return r
 

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from snippets.gan.super_resolution import (
-    QUICK,
     TEST_PICTURES,
     TRAIN_PICTURES,
     build_generator,
@@ -15,8 +14,8 @@ from snippets.gan.super_resolution import (
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    figure = tmp_path_factory.mktemp("sr") / "sr.png"
-    r = run(**QUICK, seed=0, figure=figure)
+    figure = tmp_path_factory.mktemp("sr") / "gan-super-resolution.png"
+    r = run(quick=True, figures_dir=figure.parent, seed=0)
     r["figure"] = figure
     return r
 

@@ -6,8 +6,8 @@ from snippets.medicine.synthetic_tabular import distance_to_closest_record, load
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
-    figure = tmp_path_factory.mktemp("fig") / "tabular.png"
-    return run(quick=True, figure=figure), figure
+    figure = tmp_path_factory.mktemp("fig") / "medicine-synthetic-tabular.png"
+    return run(quick=True, figures_dir=figure.parent), figure
 
 
 def test_split_is_real_and_disjoint():

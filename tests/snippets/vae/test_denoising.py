@@ -8,8 +8,8 @@ from snippets.vae.denoising import (
     kl_term,
     latent_stats,
     load_data,
-    main,
     pooled_psnr,
+    run,
     train,
 )
 
@@ -17,7 +17,7 @@ from snippets.vae.denoising import (
 @pytest.fixture(scope="module")
 def quick(tmp_path_factory):
     """One quick run (VAE and DAE, 30 epochs each) shared by the tests below."""
-    return main(["--quick", "--figures", str(tmp_path_factory.mktemp("figures"))])
+    return run(quick=True, figures_dir=tmp_path_factory.mktemp("figures"))
 
 
 def test_pooled_psnr_of_a_known_error():
