@@ -111,6 +111,22 @@ def test_indirect_injection_cannot_run_the_privileged_tool(confirm):
     assert r["status"] == "answered" and "laptop" in r["answer"]
 
 
+@pytest.mark.parametrize("confirm", [None, lambda name, args: False], ids=["no-callback", "callback-denies"])
+def test_privileged_tool_never_runs_however_the_model_asks(confirm):
+    # "Whatever the model asks for": second in a parallel turn, twice, with arguments, with bad JSON.
+    store = make_store()
+    tools, calls = counting_tools(store)
+    script = [[tool_call("read_doc", {"doc_id": "onboarding"}, "call_1"),
+               tool_call("delete_all", {}, "call_2"),
+               tool_call("delete_all", {"confirmed": True}, "call_3"),
+               tool_call("delete_all", "{not json", "call_4"),
+               tool_call("delete_all", {}, "call_5")],
+              "Done."]
+    r = run_agent(ScriptedModel(script).client(), agent.INJECTION_TASK, tools, confirm=confirm)
+    assert calls == [] and store == make_store()
+    assert [e["status"] for e in r["log"]] == ["ok", "blocked", "schema_error", "bad_json", "blocked"]
+
+
 def test_the_person_is_asked_with_the_exact_call_and_can_approve():
     # run() wires a callback that denies; here one that approves, to show the gate is the person.
     run_result = agent.run(quick=True)
