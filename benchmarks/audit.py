@@ -30,6 +30,9 @@ import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `handbook` lives at the repository root
+from handbook.languages import LANGUAGES as SITE_LANGUAGES  # noqa: E402
+
 LIGHTHOUSE = ROOT / ".cache" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PAGES = {
@@ -39,7 +42,7 @@ PAGES = {
     "notebook": "notebooks/gan-digits/",
     "practice": "practice/",
 }
-LANGUAGES = {"zh": "", "en": "en/"}
+LANGUAGES = {lang.code: lang.root for lang in SITE_LANGUAGES}
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 BUDGETS = {
     "mobile": {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100},

@@ -1,24 +1,20 @@
 """Render benchmarks/results.json where a page says <!-- benchmark-results -->.
 
 The numbers come from `make bench` (benchmarks/run.py); nothing is typed by
-hand. Column headings follow the page's language; on the zh page the metric and
-baseline labels come from benchmarks/labels.zh.yml (tests/test_benchmark_labels.py
-keeps it complete; a label missing there shows in English).
+hand. Column headings follow the page's language (handbook/languages.py); the
+metric and baseline labels come from benchmarks/labels.<lang>.yml when it
+exists (labels.zh.yml; tests/test_benchmark_labels.py keeps it complete; a
+label missing there shows in English, as results.json writes it).
 """
 
 import json
-from pathlib import Path
 
 import yaml
 
+from handbook import ROOT, languages
+
 MARKER = "<!-- benchmark-results -->"
-RESULTS = Path(__file__).resolve().parent.parent / "benchmarks" / "results.json"
-LABELS = {"zh": RESULTS.with_name("labels.zh.yml")}
-HEADINGS = {
-    "zh": ("示例", "指标", "结果", "基线", "基线结果", "训练时间（秒）"),
-    "en": ("Example", "Metric", "Result", "Baseline", "Baseline result", "Training time (s)"),
-}
-EMPTY = {"zh": "尚无结果：运行 `make bench`。", "en": "No results yet: run `make bench`."}
+RESULTS = ROOT / "benchmarks" / "results.json"
 
 
 def _cell(value):
@@ -34,11 +30,13 @@ def on_page_markdown(markdown, page, config, files):
     if MARKER not in markdown:
         return markdown
     lang = config.theme["language"]
+    words = languages.get(lang).benchmarks
     entries = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else []
     if not entries:
-        return markdown.replace(MARKER, EMPTY[lang])
-    head = HEADINGS[lang]
-    labels = yaml.safe_load(LABELS[lang].read_text(encoding="utf-8")) if lang in LABELS else {}
+        return markdown.replace(MARKER, words["empty"])
+    head = words["headings"]
+    label_file = RESULTS.with_name(f"labels.{lang}.yml")
+    labels = yaml.safe_load(label_file.read_text(encoding="utf-8")) if label_file.exists() else {}
     label = lambda text: text if text is None else labels.get(text, text)
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|---|---:|---:|"]
     for e in entries:

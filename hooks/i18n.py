@@ -1,34 +1,33 @@
 """Join the two single-language builds into one bilingual site.
 
-Each language is its own MkDocs build (mkdocs.yml: zh at the root,
-mkdocs.en.yml: en under /en/). This hook derives, from $SITE_URL:
+Each language is its own MkDocs build (handbook/languages.py: mkdocs.yml, zh
+at the root; mkdocs.en.yml, en under /en/). This hook sets, from
+handbook/languages.py and handbook/urls.py ($SITE_URL, $REPO_URL):
 
 * ``site_url`` of the build, so sitemaps and canonical links match where the
   site is served (Material's language selector reads the other build's
   sitemap, and compares URLs including host and port);
-* ``extra.alternate[*].link``: absolute root of each language (hreflang);
-* ``extra.alternate[*].root``: relative path from this build's root to the
-  other build's root, used by overrides/partials/alternate.html to link each
-  page straight to its twin.
+* ``repo_url``, for edit links, the source link and "report an error" links;
+* ``extra.alternate``: one entry per language, with its ``name`` and ``lang``,
+  ``link`` (absolute root of the language, for hreflang), ``root`` (relative
+  path from this build's root to that language's root, used by
+  overrides/partials/alternate.html to link each page straight to its twin)
+  and ``not_found`` (its text on the shared 404 page, overrides/404.html).
 """
 
-import os
 import posixpath
 
-DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
-# Where each language lives, relative to the site root.
-LANGUAGE_ROOTS = {"zh": "", "en": "en/"}
+from handbook import languages, urls
 
 
 def on_config(config):
-    base = os.environ.get("SITE_URL") or DEFAULT_SITE_URL
-    if not base.endswith("/"):
-        base += "/"
-    lang = config.theme["language"]
-    here = LANGUAGE_ROOTS[lang] or "."
-    config.site_url = base + LANGUAGE_ROOTS[lang]
-    for alt in config.extra["alternate"]:
-        there = LANGUAGE_ROOTS[alt["lang"]]
-        alt["link"] = base + there
-        alt["root"] = posixpath.relpath(there or ".", here)
+    base = urls.site_url()
+    here = languages.get(config.theme["language"]).root
+    config.site_url = base + here
+    config.repo_url = urls.repo_url()
+    config.extra["alternate"] = [
+        {"name": lang.name, "lang": lang.code, "link": base + lang.root,
+         "root": posixpath.relpath(lang.root or ".", here or "."), "not_found": lang.not_found}
+        for lang in languages.LANGUAGES
+    ]
     return config

@@ -1,6 +1,6 @@
 """Notebook pages: executed, cached notebooks rendered by mkdocs-jupyter.
 
-For every source notebooks/<name>.py, scripts/notebooks.py keeps
+For every source notebooks/<name>.py, handbook/notebooks.py keeps
 notebooks/<lang>/<name>.ipynb up to date (executing only when its code or the
 snippets it imports changed) and this hook adds it to the build as the page
 notebooks/<name>.ipynb. mkdocs-jupyter renders it without executing it again.
@@ -12,7 +12,6 @@ on_post_build prunes that file to the rules the notebook pages can use.
 """
 
 import hashlib
-import importlib.util
 import logging
 import re
 import shutil
@@ -24,17 +23,11 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("handbook_notebooks", ROOT / "scripts" / "notebooks.py")
-notebooks = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(notebooks)
-_spec = importlib.util.spec_from_file_location("handbook_css_prune", ROOT / "hooks" / "css_prune.py")
-css_prune = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(css_prune)
+from handbook import ROOT, css_prune, notebooks, urls
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 # nbconvert's lab template drops image alt text and warns; on_post_page puts
-# back the text alternative each figure cell declares (scripts/notebooks.py).
+# back the text alternative each figure cell declares (handbook/notebooks.py).
 PLACEHOLDER_ALT = 'alt="No description has been provided for this image"'
 
 
@@ -67,7 +60,7 @@ def on_files(files, config):
     staging = ROOT / ".cache" / "notebook-pages" / lang
     for source in notebooks.sources():
         try:
-            paths = notebooks.ensure(source, config.repo_url or notebooks.DEFAULT_REPO_URL, log=log.info)
+            paths = notebooks.ensure(source, urls.repo_url(), log=log.info)
         except notebooks.NotebookError as exc:
             raise PluginError(str(exc)) from None
         uri = f"notebooks/{source.stem}.ipynb"

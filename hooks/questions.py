@@ -33,20 +33,11 @@ from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 from pymdownx.slugs import slugify
 
+from handbook import languages
+
 VOCABULARY = yaml.safe_load(Path(__file__).with_name("topics.yml").read_text(encoding="utf-8"))
-LABELS = {
-    "zh": {
-        "difficulty": "难度", "topics": "主题", "report": "报告错误",
-        # Chinese punctuation in the meta line (难度：基础, 主题：GAN、VAE)
-        "colon": "：", "separator": "、",
-        "report_title": "[勘误] {title}", "expand": "展开全部答案", "collapse": "折叠全部答案",
-    },
-    "en": {
-        "difficulty": "Difficulty", "topics": "Topics", "report": "Report an error",
-        "colon": ": ", "separator": ", ",
-        "report_title": "[Error] {title}", "expand": "Expand all answers", "collapse": "Collapse all answers",
-    },
-}
+# The meta line's words, per language code (handbook/languages.py).
+LABELS = {lang.code: lang.questions for lang in languages.LANGUAGES}
 QUESTIONS_JSON = "assets/questions.json"
 # Rendered answers (about 1.2 MB): fetched only once the reader draws a question.
 ANSWERS_JSON = "assets/answers.json"

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.support.docs import built_files, load_module
+from tests.support.docs import LANGUAGES, built_files, load_module
 
 compile_hints = load_module("hooks/compile_hints.py")
 
@@ -20,7 +20,7 @@ def test_the_source_map_moves_down_one_line():
     assert shifted["mappings"] == ";AAAA;AACA"
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_built_bundle_starts_with_the_hint(site_dir, lang):
     for bundle in built_files(site_dir, lang, compile_hints.BUNDLE):
         script = bundle.read_text(encoding="utf-8")

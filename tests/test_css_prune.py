@@ -1,8 +1,6 @@
-"""hooks/css_prune.py: what it keeps of the Jupyter stylesheet, and what it drops."""
+"""handbook/css_prune.py: what it keeps of the Jupyter stylesheet, and what it drops."""
 
-from tests.support.docs import load_module
-
-css_prune = load_module("hooks/css_prune.py")
+from handbook import css_prune
 
 PAGE = '<div class="jupyter-wrapper"><div class="jp-Cell">x</div></div>'
 

@@ -6,11 +6,11 @@ edit link must name the source, not docs/<lang>/notebooks/<name>.ipynb.
 """
 
 import html
-import os
 import re
 from pathlib import Path
 
-from tests.support.docs import ROOT, load_module
+from handbook import languages, urls
+from tests.support.docs import ROOT
 
 EDIT_LINK = re.compile(r'<a\b[^>]*\bhref="([^"]+)"[^>]*\brel="edit"')
 
@@ -35,10 +35,11 @@ def edit_link_problems(site_dir: Path, repo_url: str, root: Path = ROOT) -> list
 
 
 def test_every_edit_link_names_a_file_in_the_repository(site_dir):
-    repo_url = os.environ.get("REPO_URL") or load_module("scripts/notebooks.py").DEFAULT_REPO_URL
+    repo_url = urls.repo_url()
     pages_with_links = [p for p in site_dir.rglob("*.html") if EDIT_LINK.search(p.read_text("utf-8"))]
     assert any("notebooks" in p.parts for p in pages_with_links), "notebook pages should have an edit link"
-    assert any(p.is_relative_to(site_dir / "en") for p in pages_with_links), "English pages should have an edit link"
+    for lang in languages.LANGUAGES[1:]:
+        assert any(p.is_relative_to(site_dir / lang.root) for p in pages_with_links), f"{lang.name} pages should have an edit link"
     problems = edit_link_problems(site_dir, repo_url)
     assert not problems, "\n".join(problems)
 

@@ -5,9 +5,8 @@ import re
 import pytest
 from mkdocs.exceptions import PluginError
 
-from tests.support.docs import ROOT, load_module
-
-images = load_module("hooks/images.py")
+from hooks import images
+from tests.support.docs import ROOT
 
 FIGURE = ROOT / "docs" / "assets" / "figures" / "gpt2-text-generation.png"
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.support.docs import built_files, load_module
+from tests.support.docs import LANGUAGES, built_files, load_module
 
 material_css = load_module("hooks/material_css.py")
 
@@ -53,7 +53,7 @@ def test_a_material_update_that_drops_the_rules_is_reported():
     assert len(missed) == len(material_css.REWRITES)
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_built_stylesheet_has_no_whole_page_restyle_on_class_change(site_dir, lang):
     for sheet in built_files(site_dir, lang, material_css.STYLESHEET):
         bad = whole_subtree_selectors(sheet.read_text(encoding="utf-8"))

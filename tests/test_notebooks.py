@@ -8,9 +8,8 @@ import sys
 import nbformat
 import pytest
 
-from tests.support.docs import ROOT, load_module, nav_files
-
-notebooks = load_module("scripts/notebooks.py")
+from handbook import languages, notebooks, urls
+from tests.support.docs import ROOT, nav_files
 
 SOURCES = notebooks.sources()
 NAMES = [s.stem for s in SOURCES]
@@ -50,10 +49,10 @@ def test_notebook_has_real_outputs_and_a_figure(source, lang):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_notebook_is_in_both_navs(name):
-    for lang in ("zh", "en"):
-        assert f"notebooks/{name}.ipynb" in nav_files(lang), (
-            f"notebooks/{name}.py has no page in the {lang} nav: add notebooks/{name}.ipynb to "
-            f"{'mkdocs.yml' if lang == 'zh' else 'mkdocs.en.yml'}."
+    for lang in languages.LANGUAGES:
+        assert f"notebooks/{name}.ipynb" in nav_files(lang.code), (
+            f"notebooks/{name}.py has no page in the {lang.code} nav: add notebooks/{name}.ipynb to "
+            f"{lang.config}."
         )
 
 
@@ -73,8 +72,9 @@ def test_a_failing_cell_fails_with_the_notebook_and_cell_named(tmp_path):
 
 
 def test_notebook_pages_are_built_light_and_quiet(site_dir):
+    roots = [lang.root for lang in languages.LANGUAGES]
     for name in NAMES:
-        for root in ("", "en/"):
+        for root in roots:
             page = site_dir / root / "notebooks" / name / "index.html"
             assert page.exists(), f"no page for notebooks/{name}.py under /{root}"
             html = page.read_text("utf-8")
@@ -87,30 +87,33 @@ def test_notebook_pages_are_built_light_and_quiet(site_dir):
             assert "mathjax" not in html.lower(), "nbconvert's MathJax block is back (hooks/notebooks.py strips it)"
             for cell in re.findall(r'jp-RenderedMarkdown[^>]*>(.*?)</div>', html, re.S):
                 assert not re.search(r"\$[^$\s][^$]*\$", cell), f"{root}notebooks/{name}: TeX left unrendered"
-    for root in ("", "en/"):
+    for root in roots:
         css = site_dir / root / "assets" / "stylesheets" / "jupyter.css"
         assert css.exists() and css.stat().st_size < 150_000, (
             f"/{root}assets/stylesheets/jupyter.css is {css.stat().st_size if css.exists() else 0} bytes; "
-            "hooks/css_prune.py should keep it under 150 KB"
+            "handbook/css_prune.py should keep it under 150 KB"
         )
     index = json.loads((site_dir / "search" / "search_index.json").read_text("utf-8"))
     assert any(d["location"].startswith("notebooks/") for d in index["docs"]), "notebook pages must be searchable"
 
 
-def test_the_default_repository_is_the_same_for_edit_links_and_colab():
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    default = re.search(r'repo_url: !ENV \[REPO_URL, "([^"]+)"\]', config).group(1)
-    assert default == notebooks.DEFAULT_REPO_URL, (
-        f"mkdocs.yml's repo_url default ({default}) and DEFAULT_REPO_URL in scripts/notebooks.py "
-        f"({notebooks.DEFAULT_REPO_URL}) must name the same repository"
-    )
+def test_the_repository_is_named_only_in_handbook_urls():
+    # Edit links and Colab links must name the same repository: hooks/i18n.py sets
+    # repo_url from handbook/urls.py, so no config may name another one.
+    for lang in languages.LANGUAGES:
+        config = (ROOT / lang.config).read_text(encoding="utf-8")
+        assert not re.search(r"^repo_url:", config, re.M), (
+            f"{lang.config} sets repo_url; remove it: hooks/i18n.py sets it from $REPO_URL "
+            f"(default {urls.DEFAULT_REPO_URL} in handbook/urls.py), which the notebooks' Colab links use too"
+        )
 
 
 def test_a_change_in_a_snippet_a_notebook_calls_makes_it_stale(tmp_path):
     # Notebooks import their snippet as `from snippets.vae import denoising`:
     # the key must hash snippets/vae/denoising.py, not the package's __init__.py.
     name = "vae-denoising"
-    copied = ["scripts/notebooks.py", f"notebooks/{name}.py", f"notebooks/zh/{name}.ipynb", f"notebooks/en/{name}.ipynb",
+    copied = ["scripts/notebooks.py", *(f"handbook/{m}.py" for m in ("__init__", "notebooks", "languages", "urls")),
+              f"notebooks/{name}.py", f"notebooks/zh/{name}.ipynb", f"notebooks/en/{name}.ipynb",
               *(p.relative_to(ROOT).as_posix() for p in [ROOT / "snippets" / "__init__.py", *(ROOT / "snippets" / "vae").glob("*.py")])]
     for path in copied:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)

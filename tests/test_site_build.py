@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from handbook import languages
 from tests.support import build_log
 from tests.support.docs import ROOT
 
@@ -22,13 +23,13 @@ def build_report(log, returncode, lang):
     """What a contributor needs to fix one language's build, or None when it built cleanly."""
     parts = build_log.split_by_language(log)
     if lang not in build_log.started(log):
-        if lang == "zh" or not build_log.started(log):
+        if lang == languages.DEFAULT.code or not build_log.started(log):
             return "`python scripts/site.py build` stopped before building anything:\n" + "\n".join(log.splitlines()[-30:])
-        return None if returncode == 0 else "the en site was never started; see the zh failure"
+        return None if returncode == 0 else f"the {lang} site was never started; see the {languages.DEFAULT.code} failure"
     problems = build_log.problems(parts[lang], lang)
     if not problems:
         return None
-    config = "mkdocs.yml" if lang == "zh" else "mkdocs.en.yml"
+    config = languages.get(lang).config
     return (
         f"The {lang} site ({config}, docs/{lang}/) does not build strictly. Fix these; each names its file:\n\n"
         + "\n\n".join(problems)
@@ -113,7 +114,11 @@ def test_question_meta_line_uses_each_languages_punctuation(site_dir, root, colo
 
 # --- Planted mistakes: a failed build reports MkDocs' whole message, per language ---
 
-def _planted_build(tmp_path, files, copy=("scripts/site.py",)):
+# What scripts/site.py needs of the repository to build a planted project.
+SITE_CODE = ("scripts/site.py", "handbook/__init__.py", "handbook/site.py", "handbook/languages.py", "handbook/urls.py")
+
+
+def _planted_build(tmp_path, files, copy=SITE_CODE):
     """Build a small project made of repository files (copy) and planted files with scripts/site.py."""
     for path in copy:
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
@@ -166,7 +171,7 @@ def test_a_failing_notebook_cell_is_reported_with_its_traceback(tmp_path):
     }
     reports = _planted_build(
         tmp_path, hooked | {"notebooks/broken.py": notebook},
-        copy=("scripts/site.py", "scripts/notebooks.py", "hooks/notebooks.py", "hooks/css_prune.py",
+        copy=(*SITE_CODE, "handbook/notebooks.py", "hooks/notebooks.py", "handbook/css_prune.py",
               "snippets/__init__.py", "snippets/vae/__init__.py", "snippets/vae/kl_divergence.py"),
     )
     for lang in build_log.LANGUAGES:

@@ -5,9 +5,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from handbook import languages
+
 pytestmark = pytest.mark.browser
 
-LANGS = [("zh", ""), ("en", "en/")]
+LANGS = [(lang.code, lang.root) for lang in languages.LANGUAGES]
 QA_PAGE = "qa/fundamentals/"
 
 

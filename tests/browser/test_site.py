@@ -3,6 +3,8 @@ switch, search in Chinese and English, and no request to any other host."""
 
 import pytest
 
+from handbook import languages
+
 pytestmark = pytest.mark.browser
 
 # A Chinese word that sits inside a sentence (found only with jieba
@@ -11,7 +13,7 @@ SEARCHES = {"zh": ("判别器", ""), "en": ("adversarial", "en/")}
 TWIN = "qa/fundamentals/"
 
 
-@pytest.mark.parametrize("lang,root", [("zh", ""), ("en", "en/")])
+@pytest.mark.parametrize("lang,root", [(lang.code, lang.root) for lang in languages.LANGUAGES])
 def test_home_page_declares_its_language(site_page, lang, root):
     site_page.goto(site_page.base + root)
     assert site_page.locator("html").get_attribute("lang") == lang
@@ -29,7 +31,7 @@ def test_language_switch_lands_on_the_twin_page(site_page, start, target, name):
     site_page.watch.assert_clean()
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", languages.CODES)
 def test_search_finds_a_word(site_page, lang):
     term, root = SEARCHES[lang]
     site_page.goto(site_page.base + root)

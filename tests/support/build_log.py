@@ -9,7 +9,7 @@ WARNING/ERROR line together with the lines that continue it.
 
 import re
 
-LANGUAGES = ("zh", "en")
+from handbook.languages import CODES as LANGUAGES
 START = re.compile(r"Building the (\w+) site from ")
 LEVEL = re.compile(r"^(DEBUG|INFO|WARNING|ERROR)\s+-")
 PROBLEM = re.compile(r"^(WARNING|ERROR)\s+-")
@@ -19,9 +19,9 @@ LISTED_PAGE = re.compile(r"^(\s+-\s+)(\S+\.(?:md|ipynb))\s*$")
 
 
 def split_by_language(log: str) -> dict[str, list[str]]:
-    """The log's lines, per language (lines before the first build go to zh)."""
+    """The log's lines, per language (lines before the first build go to the default language)."""
     parts = {lang: [] for lang in LANGUAGES}
-    lang = "zh"
+    lang = LANGUAGES[0]
     for line in log.splitlines():
         m = START.search(line)
         if m and m.group(1) in parts:

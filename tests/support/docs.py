@@ -16,10 +16,11 @@ from markdown_it import MarkdownIt
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.utils import yaml_load
 
-ROOT = Path(__file__).resolve().parents[2]
+from handbook import ROOT, languages
+
 DOCS = ROOT / "docs"
-LANGUAGES = ("zh", "en")
-CONFIGS = {"zh": ROOT / "mkdocs.yml", "en": ROOT / "mkdocs.en.yml"}
+LANGUAGES = languages.CODES
+CONFIGS = {lang.code: ROOT / lang.config for lang in languages.LANGUAGES}
 SNIPPETS = ROOT / "snippets"
 
 HEADING_ID = re.compile(r"^#{1,6}\s.*\{[^{}]*?#([A-Za-z0-9_-]+)[^{}]*\}\s*$")
@@ -35,10 +36,12 @@ def rel(path: Path) -> str:
 
 
 def load_module(relative_path: str):
-    """Import a hook or script by its path (hooks/ and scripts/ are not packages).
+    """Import a hook or script by its path, as MkDocs does.
 
-    Like MkDocs, with the file's folder on sys.path while it loads, so a hook
-    can import a sibling module (hooks/material_assets.py).
+    Only for the hooks that import a sibling module (hooks/material_assets.py)
+    and for scripts/zh_style.py; everything else is imported by name
+    (`from handbook import notebooks`, `from hooks import questions`).
+    With the file's folder on sys.path while it loads, like MkDocs.
     """
     path = ROOT / relative_path
     spec = importlib.util.spec_from_file_location(f"handbook_{path.stem}", path)
@@ -54,7 +57,7 @@ def load_module(relative_path: str):
 
 def built_files(site_dir: Path, lang: str, pattern: str) -> list[Path]:
     """Files of one language's built site matching pattern (relative to its root); at least one."""
-    root = site_dir / ("en" if lang == "en" else "")
+    root = site_dir / languages.get(lang).root
     found = sorted(root.glob(pattern))
     assert found, f"no {pattern} under {root}"
     return found
