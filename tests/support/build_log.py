@@ -1,6 +1,6 @@
 """Read the log of `python scripts/site.py build`: each language's problems, whole.
 
-scripts/site.py starts each language with "Building the <lang> site from
+handbook/site.py starts each language with "Building the <lang> site from
 <config>" and attempts both even when the first fails. MkDocs' messages often
 span several lines (a YAML error's file and line, a failing notebook cell's
 traceback, the list of pages missing from the nav), so a problem is its
