@@ -83,6 +83,8 @@ def test_runaway_loop_stops_at_the_step_budget():
     assert all(b > a for a, b in zip(sizes, sizes[1:])), sizes
     # The page quotes these: each step adds the same assistant + tool pair (258 characters).
     assert sizes == [250, 508, 766, 1024, 1282], "update the cost paragraph of both agent pages"
+    # ...and their sum is the page's nP + s*n(n-1)/2 with P = 250, s = 258, n = 5.
+    assert sum(sizes) == 5 * 250 + 258 * 5 * 4 // 2 == 3830
 
 
 def counting_tools(store):
