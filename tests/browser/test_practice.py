@@ -61,9 +61,12 @@ def test_expand_all_switch_opens_and_closes_every_answer(site_page, lang, root):
     toggle = site_page.locator(".answers-toggle")
     label = toggle.inner_text()
     toggle.click()
+    # The switch may run after the click returns: wait for the state (up to 5 s), then check it.
+    site_page.wait_for_function("() => [...document.querySelectorAll('article details')].every(d => d.open)", timeout=5000)
     assert details.evaluate_all("ds => ds.every(d => d.open)")
     assert toggle.get_attribute("aria-pressed") == "true" and toggle.inner_text() != label
     toggle.click()
+    site_page.wait_for_function("() => [...document.querySelectorAll('article details')].every(d => !d.open)", timeout=5000)
     assert details.evaluate_all("ds => ds.every(d => !d.open)")
     assert toggle.inner_text() == label
     site_page.watch.assert_clean()
