@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = sorted(p for p in (ROOT / "snippets").rglob("*.py") if p.name != "__init__.py")
+# "_" modules (snippets/_example.py) are shared plumbing, not examples.
+MODULES = sorted(p for p in (ROOT / "snippets").rglob("*.py") if not p.name.startswith("_"))
 MAIN_GUARD = re.compile(r'^if __name__ == "__main__":\n\s+\S*main\(', re.MULTILINE)
 
 

@@ -7,7 +7,8 @@ import pytest
 
 from tests.support.docs import LANGUAGES, ROOT, SNIPPETS, includes, pages, rel
 
-MODULES = sorted(p for p in SNIPPETS.rglob("*.py") if p.name != "__init__.py")
+# Modules whose name starts with "_" (snippets/_example.py) are shared plumbing, not examples.
+MODULES = sorted(p for p in SNIPPETS.rglob("*.py") if not p.name.startswith("_"))
 TEST_SOURCES = {p: p.read_text("utf-8") for p in (ROOT / "tests").rglob("test_*.py")}
 
 
