@@ -60,8 +60,8 @@ material-oldest: $(STAMP) browser
 	@test -n "$(MATERIAL_OLDEST)" || { echo "requirements.in: no 'mkdocs-material>=X' line"; exit 1; }
 	@test -d $(MATERIAL_DIR)/material || $(PY) -m pip install --quiet --no-deps --target $(MATERIAL_DIR) mkdocs-material==$(MATERIAL_OLDEST)
 	PYTHONPATH=$(MATERIAL_DIR) $(PY) -c 'import material; assert material.__version__ == "$(MATERIAL_OLDEST)", material.__file__; print("Material", material.__version__)'
-	PYTHONPATH=$(MATERIAL_DIR) $(PY) -m pytest -p no:cacheprovider tests/test_site_build.py tests/test_page_scripts.py \
-		tests/test_lazy_search_index.py tests/test_material_css.py tests/test_compile_hints.py tests/browser
+	PYTHONPATH=$(MATERIAL_DIR) $(PY) -m pytest -p no:cacheprovider tests/test_site_build.py tests/test_page_scripts.py tests/test_theme.py \
+		tests/test_search_index.py tests/browser
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py

@@ -10,8 +10,6 @@ one address; this wraps MkDocs' own live-reload server around both builds.
 """
 
 import argparse
-import copy
-import hashlib
 import logging
 import os
 import shutil
@@ -86,30 +84,6 @@ def _snapshot() -> dict[str, float]:
     return stamps
 
 
-def _memoize_search_index() -> None:
-    """Under serve, index again only pages whose HTML changed.
-
-    Material's search indexing (HTML parsing; jieba before hooks/search_index.py) was about 40% of a
-    build; an edit changes one page, so the other pages' entries are reused.
-    """
-    from material.plugins.search.plugin import SearchIndex
-
-    original = SearchIndex.add_entry_from_context
-    memo = {}
-
-    def add_entry_from_context(self, page):
-        key = (repr(self.config.get("lang")), page.url, page.title, repr(page.meta.get("tags")),
-               hashlib.sha1(page.content.encode()).hexdigest())
-        if key not in memo:
-            before = len(self.entries)
-            original(self, page)
-            memo[key] = copy.deepcopy(self.entries[before:])
-        else:
-            self.entries.extend(copy.deepcopy(memo[key]))
-
-    SearchIndex.add_entry_from_context = add_entry_from_context
-
-
 def serve(host: str, port: int) -> None:
     """Live preview of both languages.
 
@@ -117,7 +91,9 @@ def serve(host: str, port: int) -> None:
     root), so an edit under docs/zh/ or docs/en/ rebuilds only that language.
     """
     os.chdir(ROOT)
-    _memoize_search_index()
+    from handbook import theme
+
+    theme.memoize_search_index()  # unchanged pages are not indexed again
     tmp = Path(tempfile.mkdtemp(prefix="handbook-site-"))
     default = LANGUAGES[0]
     roots = {lang.config: tmp / (lang.root.strip("/") or "site") for lang in LANGUAGES}

@@ -11,8 +11,6 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
-from tests.support.docs import load_module
-
 SCRIPT_SRC = re.compile(r'<script\b[^>]*\bsrc="([^"]+)"')
 LOADER_LIST = re.compile(r"\}\)\((\[[^\]]*\])\);\s*</script>")
 
@@ -52,19 +50,3 @@ def test_every_page_loads_scripts_that_exist(site_dir):
         "`scripts:` front matter entry, or a file missing from docs/assets/):\n  "
         + "\n  ".join(missing[:20])
     )
-
-
-def test_the_bundle_name_comes_from_the_installed_theme(tmp_path):
-    hook = load_module("hooks/material_bundle.py")
-    (tmp_path / "assets" / "javascripts").mkdir(parents=True)
-    (tmp_path / "assets" / "javascripts" / "bundle.0123abcd.min.js").write_text("")
-    assert hook.bundle_path([str(tmp_path)]) == "assets/javascripts/bundle.0123abcd.min.js"
-
-
-def test_a_theme_without_the_bundle_fails_the_build_naming_the_fix(tmp_path):
-    import pytest
-    from mkdocs.exceptions import PluginError
-
-    hook = load_module("hooks/material_bundle.py")
-    with pytest.raises(PluginError, match="hooks/material_assets.py"):
-        hook.bundle_path([str(tmp_path)])

@@ -1,4 +1,4 @@
-/* Added by hooks/lazy_search_index.py. Material's bundle calls __mdSearch(index$)
+/* Added by handbook/theme (defer_search_index). Material's bundle calls __mdSearch(index$)
    where it used to fetch search/search_index.json as it starts. index$ is the
    bundle's own request for the index, which only goes out when subscribed. */
 function __mdSearch(index$) {

@@ -1,5 +1,5 @@
 
-/* Added by hooks/search_index.py to Material's search worker. The index holds Chinese
+/* Added by handbook/theme (add_query_functions) to Material's search worker. The index holds Chinese
    one character per token (the separator splits before every Han character), so any
    substring of a longer word is found. These two declarations are hoisted above the
    worker's code: this declaration is hoisted and stands in for the global

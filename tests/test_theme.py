@@ -1,0 +1,213 @@
+"""handbook/theme: every change that relies on Material's internals, and its check.
+
+Each part has a unit test on a small stand-in for Material's file (the change is
+right, and a changed Material fails with a pointer), and a test on the built site
+(the change is there). tests/browser/ covers what the reader sees; `make
+material-oldest` runs this file against the oldest Material that requirements.in allows.
+"""
+
+import json
+import re
+
+import pytest
+from jinja2 import DictLoader
+from mkdocs.exceptions import PluginError
+
+from handbook import theme
+from tests.support.docs import LANGUAGES, built_files
+
+POINTER = re.escape(theme.WHERE)
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+def test_material_still_includes_what_overrides_replace():
+    from jinja2 import FileSystemLoader
+    from material import templates
+
+    theme.check_templates(FileSystemLoader(templates.__path__[0]))
+
+
+def test_a_template_that_stops_including_a_partial_fails_with_a_pointer():
+    loader = DictLoader({"partials/header.html": '{% include "partials/search.html" %}', "base.html": "{% block scripts %}"})
+    with pytest.raises(PluginError, match=POINTER + r".*partials/palette\.html.*overrides/"):
+        theme.check_templates(loader)
+
+
+def test_the_bundle_name_comes_from_the_installed_theme(tmp_path):
+    (tmp_path / "assets" / "javascripts").mkdir(parents=True)
+    (tmp_path / "assets" / "javascripts" / "bundle.0123abcd.min.js").write_text("")
+    assert theme.bundle_path([str(tmp_path)]) == "assets/javascripts/bundle.0123abcd.min.js"
+
+
+def test_a_theme_without_the_bundle_fails_naming_the_fix(tmp_path):
+    with pytest.raises(PluginError, match=POINTER + ".*update BUNDLE"):
+        theme.bundle_path([str(tmp_path)])
+
+
+# --- page markup -------------------------------------------------------------------------------
+
+PAGE = ('<header class="md-header"><div class="md-search" data-md-component="search" role="dialog">'
+        '<nav class="md-search__options" aria-label="查找"></nav></div>'
+        '<a href="https://github.com/x/y" class="md-source" data-md-component="source">GitHub</a></header>')
+
+
+def test_the_search_dialog_is_named_and_the_source_link_fetches_nothing():
+    html = theme.rewrite_markup(PAGE)
+    assert 'role="dialog" aria-label="查找">' in html
+    assert 'class="md-source">' in html and 'data-md-component="source"' not in html
+    assert theme.rewrite_markup(html) == html
+
+
+@pytest.mark.parametrize("old", [theme.SEARCH_DIALOG[0], theme.SOURCE_LINK[0]])
+def test_changed_markup_fails_with_a_pointer(old):
+    with pytest.raises(PluginError, match=POINTER + ".*update MARKUP"):
+        theme.rewrite_markup(PAGE.replace(old, old.replace('class="', 'class="x ')), "qa/index.md")
+
+
+def test_a_bundle_in_a_script_tag_fails():
+    with pytest.raises(PluginError, match="overrides/main.html"):
+        theme.rewrite_markup(PAGE + '<script src="../assets/javascripts/bundle.1.min.js"></script>')
+
+
+# --- stylesheet --------------------------------------------------------------------------------
+
+# Ancestor features whose change reaches every element below: the classes Material's bundle
+# puts on <html> as it starts, and `:not([class])`, which any class change affects.
+RUNTIME_ANCESTOR = re.compile(r"\.(?:no-js|js|js-focus-visible)(?![\w-])|:not\(\[class\]\)")
+# A compound with a class, id, attribute or tag lets Chromium restyle only the elements that have it.
+FEATURE = re.compile(r"^(?:[a-zA-Z][\w-]*|\*?[.#\[])|[.#\[]")
+
+
+def _selectors(css: str):
+    for prelude in re.findall(r"([^{}]+)\{", re.sub(r"/\*.*?\*/", "", css, flags=re.S)):
+        if prelude.lstrip().startswith("@"):
+            continue
+        yield from (s.strip() for s in re.split(r",(?![^(]*\))", prelude) if s.strip())
+
+
+def whole_subtree_selectors(css: str) -> list[str]:
+    bad = []
+    for selector in _selectors(css):
+        parts = re.split(r"\s*([ >+~])\s*(?![^(]*\))", selector)  # compound, combinator, compound, ...
+        if len(parts) < 3 or parts[-2] in "+~":
+            continue  # a sibling combinator restyles one sibling, not a subtree
+        rightmost = re.sub(r"::?[\w-]+(\([^)]*\))?", "", parts[-1])  # pseudo-classes carry no feature
+        if not FEATURE.search(rightmost) and RUNTIME_ANCESTOR.search("".join(parts[:-2])):
+            bad.append(selector)
+    return bad
+
+
+def test_the_checker_finds_materials_original_rules_and_the_rewrite_fixes_them():
+    css = (".md-typeset table:not([class]) td>:first-child{margin-top:0}"
+           ".no-js .md-typeset .tabbed-set>input:first-child:checked~.tabbed-labels>:first-child{color:red}"
+           ".no-js .md-search{display:none}.md-typeset td>:first-child{margin-top:0}")
+    assert whole_subtree_selectors(css) == [
+        ".md-typeset table:not([class]) td>:first-child",
+        ".no-js .md-typeset .tabbed-set>input:first-child:checked~.tabbed-labels>:first-child",
+    ]
+    rewritten, missed = theme.rewrite_stylesheet(css)
+    assert missed == [] and whole_subtree_selectors(rewritten) == []
+
+
+def test_a_stylesheet_without_the_rules_is_reported():
+    _, missed = theme.rewrite_stylesheet(".md-search{display:none}")
+    assert len(missed) == len(theme.STYLESHEET_REWRITES)
+
+
+# --- bundle ------------------------------------------------------------------------------------
+
+BUNDLE = ('"use strict";(()=>{var Or=Te(),zi=document.forms.namedItem("search")?ks():tt,fo=new T;'
+          'V("content.lazy");})();\n//# sourceMappingURL=bundle.min.js.map\n')
+
+
+def test_the_index_request_is_rewritten_in_place_and_the_function_appended():
+    script = theme.defer_search_index(BUNDLE)
+    code, rest = script.split("\n", 1)
+    # Same length: every later column of the minified line, and so the source map, is unchanged.
+    assert len(code) == len(BUNDLE.split("\n", 1)[0])
+    assert "zi=document.forms.search?__mdSearch(ks()):tt ,fo=new T" in code
+    assert rest.startswith(theme.LAZY_SEARCH) and script.endswith("//# sourceMappingURL=bundle.min.js.map\n")
+    assert theme.defer_search_index(script) == script
+
+
+def test_a_bundle_without_the_request_fails_with_a_pointer():
+    with pytest.raises(PluginError, match=POINTER + ".*found 0.*update SEARCH_REQUEST"):
+        theme.defer_search_index(BUNDLE.replace('namedItem("search")', 'namedItem("query")'), "bundle.js")
+
+
+def test_the_compile_hint_is_added_once_and_the_source_map_moves_down_one_line():
+    once = theme.add_compile_hint("var a=1;\n")
+    assert once == "//# allFunctionsCalledOnLoad\nvar a=1;\n" and theme.add_compile_hint(once) == once
+    shifted = json.loads(theme.shift_source_map('{"version":3,"mappings":"AAAA;AACA"}'))
+    assert shifted["mappings"] == ";AAAA;AACA"
+
+
+def test_a_bundle_that_stops_reading_content_lazy_fails():
+    theme.check_flags(BUNDLE, ["content.lazy"])
+    with pytest.raises(PluginError, match=POINTER + ".*content.lazy"):
+        theme.check_flags(BUNDLE.replace('"content.lazy"', '"content.x"'), ["content.lazy"])
+
+
+# --- search worker and plugin ------------------------------------------------------------------
+
+WORKER = ('"use strict";(()=>{function Fe(t){return W(this,null,function*(){switch(t.type){case 0:return yield Ie(t.data.config),'
+          'de=new U(t.data),{type:1};case 2:let e=t.data;try{return{type:3,data:de.search(e)}}catch(r){}}})}'
+          'addEventListener("message",t=>W(null,null,function*(){postMessage(yield Fe(t.data))}));})();\n'
+          '//# sourceMappingURL=search.min.js.map\n')
+
+
+def test_the_query_functions_are_appended_before_the_source_map_comment():
+    script = theme.add_query_functions(WORKER)
+    assert script.startswith(WORKER.split("//#")[0]) and theme.QUERY_FUNCTIONS in script
+    assert script.endswith("//# sourceMappingURL=search.min.js.map\n")
+    assert theme.add_query_functions(script) == script
+
+
+def test_a_changed_worker_fails_with_a_pointer():
+    with pytest.raises(PluginError, match=POINTER + ".*w.js no longer has the message handler"):
+        theme.add_query_functions(WORKER.replace("{type:3,data:", "{type:4,data:"), "w.js")
+
+
+def test_material_still_segments_through_jieba_and_has_the_memoized_method():
+    from material.plugins.search import plugin
+
+    assert hasattr(plugin, "jieba") and hasattr(plugin.SearchIndex, "_segment_chinese")
+    assert hasattr(plugin.SearchIndex, "add_entry_from_context")
+
+
+# --- the built site ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_built_stylesheet_has_no_whole_page_restyle_on_class_change(site_dir, lang):
+    for sheet in built_files(site_dir, lang, theme.STYLESHEET):
+        bad = whole_subtree_selectors(sheet.read_text(encoding="utf-8"))
+        assert not bad, (f"{sheet.name} has selectors that make a class change on <html> restyle the whole "
+                         f"page: {bad[:3]}. Add a rewrite for them to STYLESHEET_REWRITES in {theme.WHERE}.")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_built_bundle_has_the_hint_and_defers_the_index(site_dir, lang):
+    for bundle in built_files(site_dir, lang, theme.BUNDLE):
+        script = bundle.read_text(encoding="utf-8")
+        assert script.startswith(theme.COMPILE_HINT) and script.count("allFunctionsCalledOnLoad") == 1, bundle
+        assert not theme.SEARCH_REQUEST.search(script), f"{bundle} still fetches the search index as it starts"
+        assert script.count("function __mdSearch(") == 1 and script.count("?__mdSearch(") == 1, bundle
+        assert script.rstrip().splitlines()[-1].startswith(theme.SOURCE_MAP_COMMENT)
+        mappings = json.loads(bundle.with_name(bundle.name + ".map").read_text(encoding="utf-8"))["mappings"]
+        # The hint line maps to nothing; the bundle's code starts one line lower than in Material's map.
+        assert mappings.startswith(";") and len(mappings.split(";")) <= script.count("\n") + 1
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_built_worker_has_the_query_functions(site_dir, lang):
+    for worker in built_files(site_dir, lang, theme.WORKER):
+        assert worker.read_text("utf-8").count("function __mdSearchIn(") == 1, worker
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_built_pages_have_a_named_search_dialog_and_no_source_component(site_dir, lang):
+    page = (built_files(site_dir, lang, "index.html")[0]).read_text("utf-8")
+    assert re.search(r'class="md-search" data-md-component="search" role="dialog" aria-label="[^"]+"', page)
+    assert 'class="md-source"' in page and 'data-md-component="source"' not in page
+    assert "data-palette" in page and 'data-md-component="palette"' not in page
