@@ -46,8 +46,8 @@ test: $(STAMP) browser
 notebooks: $(STAMP)
 	$(PY) scripts/notebooks.py
 
-# Fails, naming the file and the fix, when a committed notebook is stale or
-# sends Colab to another repository than $$REPO_URL (the deploy workflow runs it).
+# Fails, naming the file and the fix, when a committed notebook is stale (the
+# deploy workflow runs it); with REPO_URL set, also when Colab goes elsewhere.
 notebooks-check: $(STAMP)
 	$(PY) scripts/notebooks.py --check
 

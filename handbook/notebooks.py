@@ -2,6 +2,7 @@
 
     python scripts/notebooks.py            # bring every notebook up to date (make notebooks)
     python scripts/notebooks.py --check    # exit 1 if any committed notebook is stale
+    REPO_URL=https://github.com/<owner>/<repo> python scripts/notebooks.py   # send Colab to that repository
 
 (scripts/notebooks.py runs main() below.)
 
@@ -305,12 +306,39 @@ def stale(source: Path, repo_url: str = DEFAULT_REPO_URL) -> list[str]:
     return problems
 
 
+CLONE = re.compile(r'"git", "clone", "-q", "--depth", "1", "([^"]+)"')
+
+
+def committed_repo_url() -> str | None:
+    """The repository the committed notebooks send Colab to (their setup cell clones it); None if
+    there are none yet. A notebook and the repository it clones are a matching pair on GitHub."""
+    found = set()
+    for source in sources():
+        for lang in LANGUAGES:
+            nb = _read(output_path(source, lang))
+            for cell in nb.cells[:3] if nb else []:
+                found.update(CLONE.findall(cell.source))
+    if len(found) > 1:
+        raise NotebookError(f"the committed notebooks clone {len(found)} repositories ({', '.join(sorted(found))}): "
+                            "run `REPO_URL=<one of them> make notebooks` and commit notebooks/zh and notebooks/en")
+    return found.pop() if found else None
+
+
+def colab_repo_url(explicit: bool = False) -> str:
+    """Where Colab links and setup cells point. The build keeps the repository the committed notebooks
+    name, even when $REPO_URL (edit links) is a fork's, so a fork's deploy publishes Colab links that work
+    without a commit. `make notebooks` with $REPO_URL set (explicit) rewrites them to that repository."""
+    if explicit and os.environ.get("REPO_URL"):
+        return urls.repo_url()
+    return committed_repo_url() or urls.repo_url()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stale notebooks")
     parser.add_argument("names", nargs="*", help="only these notebooks (file stems)")
     args = parser.parse_args(argv)
-    repo_url = urls.repo_url()
+    repo_url = colab_repo_url(explicit=True)
     chosen = [s for s in sources() if not args.names or s.stem in args.names]
     if args.check:
         problems = [p for s in chosen for p in stale(s, repo_url)]

@@ -4,10 +4,13 @@ $SITE_URL: the address the site is served at (the deploy workflow sets the
 GitHub Pages address; `make serve`, the tests and `make audit` set their local
 one). hooks/i18n.py derives each build's site_url and hreflang links from it.
 
-$REPO_URL: the repository, for edit links, "report an error" links, Colab
-links and the notebooks' setup cell. hooks/i18n.py sets config.repo_url from
-it (mkdocs.yml names no repository), handbook/notebooks.py writes it into the
-notebooks. Change DEFAULT_REPO_URL if the repository moves.
+$REPO_URL: the repository, for edit links and "report an error" links.
+hooks/i18n.py sets config.repo_url from it (mkdocs.yml names no repository).
+Colab links and the notebooks' setup cell keep the repository the committed
+notebooks name (handbook/notebooks.py, colab_repo_url), so a fork's build
+does not send Colab to notebooks that clone another repository;
+`REPO_URL=... make notebooks` rewrites them. Change DEFAULT_REPO_URL if the
+repository moves.
 """
 
 import os

@@ -23,7 +23,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from handbook import ROOT, css_prune, notebooks, urls
+from handbook import ROOT, css_prune, notebooks
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 # nbconvert's lab template drops image alt text and warns; on_post_page puts
@@ -58,9 +58,13 @@ def on_files(files, config):
     # mkdocs-jupyter derives a page's source path from src_dir, so each page
     # gets a real file at <staging>/notebooks/<name>.ipynb.
     staging = ROOT / ".cache" / "notebook-pages" / lang
+    try:
+        colab = notebooks.colab_repo_url()  # the committed notebooks' repository, not $REPO_URL
+    except notebooks.NotebookError as exc:
+        raise PluginError(str(exc)) from None
     for source in notebooks.sources():
         try:
-            paths = notebooks.ensure(source, urls.repo_url(), log=log.info)
+            paths = notebooks.ensure(source, colab, log=log.info)
         except notebooks.NotebookError as exc:
             raise PluginError(str(exc)) from None
         uri = f"notebooks/{source.stem}.ipynb"

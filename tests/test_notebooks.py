@@ -23,9 +23,18 @@ def test_committed_notebooks_match_their_source_and_snippets(source):
     )
 
 
+def test_the_build_keeps_the_committed_colab_repository_when_repo_url_is_a_fork(monkeypatch):
+    # A fork's deploy sets REPO_URL to the fork (edit links). Its Colab links keep opening the committed
+    # notebooks' repository, whose setup cell clones that same repository: they work, with no commit.
+    assert notebooks.committed_repo_url() == urls.DEFAULT_REPO_URL
+    monkeypatch.setenv("REPO_URL", "https://github.com/someone/fork")
+    assert notebooks.colab_repo_url() == urls.DEFAULT_REPO_URL
+    # `REPO_URL=... make notebooks` is the explicit way to point Colab at the fork.
+    assert notebooks.colab_repo_url(explicit=True) == "https://github.com/someone/fork"
+
+
 def test_a_notebook_for_another_repository_is_reported_with_the_fix():
-    # The deploy workflow runs `make notebooks-check` with REPO_URL set to the
-    # real repository: Colab must clone the repository it opened the notebook from.
+    # `REPO_URL=<fork> make notebooks-check`: Colab must clone the repository it opened the notebook from.
     other = "https://github.com/someone/fork"
     problems = notebooks.stale(SOURCES[0], other)
     assert problems and all(other in p and f"REPO_URL={other} make notebooks" in p for p in problems)
