@@ -9,7 +9,7 @@ found, and the browser splits a query differently from the index. Here:
   search.separator) splits before every Han character, so any substring of the
   text can be found. Switching jieba off and the query functions added to
   Material's worker rely on Material's internals, so they live in
-  handbook/theme/. README.md (Search) has the measurements behind this choice.
+  handbook/theme/. DESIGN.md (Search) has the measurements behind this choice.
 * A formula is indexed once: KaTeX's MathML copy (with its TeX annotation) is
   excluded with Material's data-search-exclude, only while the page is indexed.
 * Notebook headings lose nbconvert's "¶"; zero-width characters are dropped.

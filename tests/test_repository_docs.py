@@ -16,7 +16,7 @@ OUTSIDE = re.compile(r"(?<![\w/.])((?:\.\./)+[\w./-]+)")
 
 
 def repository_markdown(root: Path = ROOT) -> list[Path]:
-    found = [root / "README.md", root / "CONTRIBUTING.md", *sorted((root / "notes").glob("*.md")),
+    found = [root / "README.md", root / "CONTRIBUTING.md", root / "DESIGN.md", *sorted((root / "notes").glob("*.md")),
              *sorted((root / ".github").rglob("*.md"))]
     return [p for p in found if p.is_file()]
 
