@@ -6,7 +6,6 @@ benchmarks/labels.zh.yml; a new benchmark entry needs its line there.
 
 import json
 import re
-import sys
 
 import yaml
 
@@ -38,8 +37,7 @@ def test_chinese_labels_are_chinese_and_pass_the_style_check():
     labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
     latin_only = [en for en, zh in labels.items() if not HAN.search(zh or "")]
     assert not latin_only, f"benchmarks/labels.zh.yml: these labels carry no Chinese: {latin_only}"
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import zh_style
+    from handbook import zh_style
 
     problems = zh_style.check_file(LABELS, text="\n".join(labels.values()))
     assert not problems, "benchmarks/labels.zh.yml (line n = the n-th label):\n" + "\n".join(map(str, problems))

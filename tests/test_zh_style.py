@@ -1,11 +1,10 @@
-"""The Chinese style check (scripts/zh_style.py): each mistake planted in a temporary page is
+"""The Chinese style check (handbook/zh_style.py): each mistake planted in a temporary page is
 reported with its file, its line and the fix; what is not prose is left alone."""
 
 import pytest
 
-from tests.support.docs import load_module
+from handbook import zh_style
 
-zh_style = load_module("scripts/zh_style.py")
 
 FRONT = "---\ntitle: 测试页\ndescription: 一句话描述。\n---\n\n# 测试页\n\n"
 

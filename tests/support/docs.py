@@ -4,9 +4,7 @@ Shared by the parity, fence and snippet-coverage tests, so that each states
 its rule once and reports failures with the file (and line) to fix.
 """
 
-import importlib.util
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,26 +31,6 @@ PYTHON_LANGS = {"py", "python", "python3"}
 
 def rel(path: Path) -> str:
     return path.relative_to(ROOT).as_posix()
-
-
-def load_module(relative_path: str):
-    """Import a hook or script by its path, as MkDocs does.
-
-    Only for the hooks that import a sibling module (hooks/material_assets.py)
-    and for scripts/zh_style.py; everything else is imported by name
-    (`from handbook import notebooks`, `from hooks import questions`).
-    With the file's folder on sys.path while it loads, like MkDocs.
-    """
-    path = ROOT / relative_path
-    spec = importlib.util.spec_from_file_location(f"handbook_{path.stem}", path)
-    module = importlib.util.module_from_spec(spec)
-    saved = sys.path.copy()
-    sys.path.insert(0, str(path.parent))
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path[:] = saved
-    return module
 
 
 def built_files(site_dir: Path, lang: str, pattern: str) -> list[Path]:
