@@ -40,7 +40,13 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(PY) scripts/site.py build --site-dir site
 
-test: $(STAMP) browser
+# axe-core, the accessibility engine inside Lighthouse 12 (same version), for
+# tests/browser/test_contrast.py; kept out of the repo like Lighthouse.
+AXE := .cache/axe-core/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --silent --no-audit --no-fund --prefix .cache/axe-core axe-core@4.14.1
+
+test: $(STAMP) browser $(AXE)
 	$(PY) -m pytest
 
 notebooks: $(STAMP)
@@ -56,7 +62,7 @@ notebooks-check: $(STAMP)
 # front of the venv's on PYTHONPATH, so nothing else is reinstalled.
 MATERIAL_OLDEST := $(shell sed -n 's/^mkdocs-material>=\([0-9.]*\).*/\1/p' requirements.in)
 MATERIAL_DIR    := $(HANDBOOK_CACHE)/material-$(MATERIAL_OLDEST)
-material-oldest: $(STAMP) browser
+material-oldest: $(STAMP) browser $(AXE)
 	@test -n "$(MATERIAL_OLDEST)" || { echo "requirements.in: no 'mkdocs-material>=X' line"; exit 1; }
 	@test -d $(MATERIAL_DIR)/material || $(PY) -m pip install --quiet --no-deps --target $(MATERIAL_DIR) mkdocs-material==$(MATERIAL_OLDEST)
 	PYTHONPATH=$(MATERIAL_DIR) $(PY) -c 'import material; assert material.__version__ == "$(MATERIAL_OLDEST)", material.__file__; print("Material", material.__version__)'
