@@ -59,6 +59,7 @@ INLINE_EXCLUDED = [
     re.compile(r"\\[\\`*_{}\[\]()#+\-.!|$\"]"),             # Markdown escapes
 ]
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+TAG_LEFT_OPEN = re.compile(r"<[A-Za-z][^<>]*$")  # a tag whose attributes go on over the next lines
 BLOCK_OPTION = re.compile(r"^\s+(type|attrs|open)\s*:")   # options under a /// block header
 SNIPPET = re.compile(r"^\s*-{1,2}8<-{1,2}")
 REFERENCES = re.compile(r"^\*\*(参考文献|References)\*\*\s*$")
@@ -122,7 +123,7 @@ def mask(line: str) -> str:
 
 def markdown_lines(text: str, first=1, math_open=False):
     """Yield Line for every line of a Markdown text; lines that are not prose are fully masked."""
-    in_fence, fence, in_math, in_front, in_refs = False, "", math_open, False, False
+    in_fence, fence, in_math, in_front, in_refs, in_tag = False, "", math_open, False, False, False
     lines = text.split("\n")
     for i, raw in enumerate(lines):
         number = first + i
@@ -162,6 +163,16 @@ def markdown_lines(text: str, first=1, math_open=False):
             continue
         if BLOCK_OPTION.match(raw) or SNIPPET.match(raw):
             yield Line(number, raw, MASK * len(raw), False)
+            continue
+        if in_tag:  # an HTML tag opened on an earlier line: its attributes are not prose
+            end = raw.find(">")
+            in_tag = end < 0
+            yield Line(number, raw, MASK * len(raw) if in_tag else MASK * (end + 1) + mask(raw[end + 1:]), False)
+            continue
+        opened = TAG_LEFT_OPEN.search(mask(raw))
+        if opened:
+            in_tag = True
+            yield Line(number, raw, mask(raw[:opened.start()]) + MASK * (len(raw) - opened.start()), False)
             continue
         if REFERENCES.match(stripped):
             in_refs = True

@@ -29,6 +29,14 @@ def test_straight_quotes_name_the_file_line_and_curly_form(tmp_path):
     assert "“开场题”" in message
 
 
+def test_attributes_of_a_tag_over_several_lines_are_not_prose(tmp_path):
+    body = ('<div class="practice" data-practice\n     data-ready="已加载 {n} 道题。" data-pool="题目：{n} 道。">\n'
+            '  <p>这是"正文"。</p>\n</div>\n')
+    path, found = problems(tmp_path, body)
+    problem = only(found, "straight-quote")  # the prose after the tag is still checked
+    assert str(problem).startswith(f"{path}:10:"), problem
+
+
 def test_a_banned_variant_names_the_preferred_term(tmp_path):
     path, found = problems(tmp_path, "GAN 训练不稳定，容易[模式崩溃](../glossary.md#mode-collapse)。\n")
     message = str(only(found, "term"))

@@ -3,6 +3,8 @@ page, the expand/collapse-all switch, the report link and printing."""
 
 from urllib.parse import parse_qs, urlsplit
 
+import re
+
 import pytest
 
 from handbook import languages
@@ -43,8 +45,12 @@ def test_practice_filters_change_the_pool(site_page, lang, root):
     site_page.goto(site_page.base + root + "practice/")
     site_page.wait_for_function("!document.querySelector('[data-practice-draw]').disabled")
     status = site_page.locator("[data-practice-status]")
+    loaded = status.inner_text()
+    # The page's own message with the count filled in (a mangled data-ready attribute showed '“已加载').
+    assert re.search(r"\d", loaded) and "{n}" not in loaded and not re.search("[“”]", loaded), loaded
     site_page.locator("[data-practice-draw]").click()
     everything = status.inner_text()
+    assert re.search(r"\d", everything) and "{n}" not in everything, everything
     site_page.select_option("[data-practice-topic]", "gan")
     site_page.locator("[data-practice-draw]").click()
     assert status.inner_text() != everything, "a topic filter should narrow the pool"
