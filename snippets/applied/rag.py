@@ -24,7 +24,6 @@ What to change in practice
   `make_client(base_url=...)`. Calibrate the "don't know" threshold on your own questions.
 """
 
-import argparse
 import json
 import logging
 import re
@@ -39,6 +38,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from snippets.llm_api.chat import chat, make_client
+from snippets._example import parser, save_figure
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {"glossary": "glossary.md", "fundamentals": "qa/fundamentals.md"}
@@ -435,9 +435,7 @@ def plot(results, path):
     ax.set_ylabel(f"recall@{K}")
     ax.set_ylim(0, 1.08)
     ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    save_figure(fig, path, dpi="figure")
 
 
 def run(quick=False, figures_dir=None):
@@ -455,7 +453,6 @@ def run(quick=False, figures_dir=None):
         results[lang]["off_topic"] = answer(index, OFF_TOPIC[lang][0], model.client())
     results["seconds"] = time.perf_counter() - start
     if figures_dir:
-        Path(figures_dir).mkdir(parents=True, exist_ok=True)
         plot(results, Path(figures_dir) / "rag-retrieval.png")
     return results
 
@@ -476,10 +473,8 @@ def benchmark():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="same size: the corpus is small")
-    parser.add_argument("--figures", default=None, help="write rag-retrieval.png into this folder")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="same size: the corpus is small")
+    args = cli.parse_args(argv)
     r = run(quick=args.quick, figures_dir=args.figures)
     print(f"{'lang':5s}{'retriever':10s}{'recall@5':>10s}{'MRR':>8s}")
     for lang in LANGS:

@@ -17,11 +17,12 @@ reading it back. What this file shows is the arithmetic and the memory
 footprint, which tracemalloc measures.
 """
 
-import argparse
 import time
 import tracemalloc
 
 import numpy as np
+
+from snippets._example import parser
 
 DEFAULTS = dict(n=4096, d=64, block=128)
 QUICK = dict(n=512, d=32, block=64)
@@ -116,10 +117,8 @@ def benchmark():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="n=512")
-    parser.add_argument("--figures", default=None, help="unused: this example writes no figure")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="n=512")
+    args = cli.parse_args(argv)
     r = run(quick=args.quick, figures_dir=args.figures)
     print(f"config {r['config']}; the n x n score matrix alone is {r['score_matrix_bytes'] / 2**20:.1f} MiB")
     for mode in ("full", "causal"):

@@ -18,10 +18,11 @@ pages of one, as in vLLM), kept in bf16 or quantised, and its size is what
 `kv_cache_bytes` computes.
 """
 
-import argparse
 import time
 
 import numpy as np
+
+from snippets._example import parser
 
 DEFAULTS = dict(vocab=256, d_model=64, n_heads=4, n_kv_heads=2, n_layers=2, max_len=320, prompt=16, new=300)
 QUICK = dict(vocab=64, d_model=32, n_heads=4, n_kv_heads=2, n_layers=2, max_len=64, prompt=5, new=20)
@@ -149,10 +150,8 @@ def benchmark():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a tiny model and 20 tokens")
-    parser.add_argument("--figures", default=None, help="unused: this example writes no figure")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="a tiny model and 20 tokens")
+    args = cli.parse_args(argv)
     r = run(quick=args.quick, figures_dir=args.figures)
     print(f"same tokens: {r['same_tokens']}, max |logit difference|: {r['max_abs_diff']:.2e}")
     print(f"recompute: {r['seconds_recompute']:.3f} s, cached: {r['seconds_cached']:.3f} s, "

@@ -13,9 +13,9 @@ bandwidth, price) to size your own run. The figures ignore activations,
 temporary buffers and fragmentation, which a real run must add.
 """
 
-import argparse
 
 from snippets.inference.kv_cache import kv_cache_bytes
+from snippets._example import parser
 
 GB = 1e9  # the ZeRO paper's figures are in decimal gigabytes
 
@@ -111,10 +111,8 @@ def run(quick=False, figures_dir=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="same as default (a calculator)")
-    parser.add_argument("--figures", default=None, help="unused: this calculator draws nothing")
-    parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="same as default (a calculator)")
+    cli.parse_args(argv)
     r = run()
     names = ["baseline DP", "ZeRO-1 (P_os)", "ZeRO-2 (P_os+g)", "ZeRO-3 (P_os+g+p)"]
     print("ZeRO example, 7.5B parameters on 64 GPUs, model states per GPU:")

@@ -17,12 +17,13 @@ calibration activations instead of rounding each weight to its nearest
 level; int4 kernels then read packed 4-bit weights and dequantize on the fly.
 """
 
-import argparse
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+
+from snippets._example import parser, save_figure
 
 SEED = 0
 BITS = (8, 4, 2)
@@ -169,7 +170,6 @@ def plot(rows, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig, ax = plt.subplots(figsize=(5.2, 3.2), dpi=110)
     for granularity, marker in (("tensor", "o"), ("channel", "s"), ("group", "^")):
         pts = [(r["bits"], r["accuracy"]) for r in rows if r["granularity"] == granularity]
@@ -177,9 +177,7 @@ def plot(rows, path):
     ax.axhline(rows[0]["accuracy"], color="gray", ls="--", lw=1, label="float32")
     ax.set(xlabel="bits per weight", ylabel="held-out accuracy", xticks=list(BITS), ylim=(0, 1.02))
     ax.legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    save_figure(fig, path, dpi="figure")
 
 
 def table(results):
@@ -208,10 +206,8 @@ def benchmark():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer epochs, for tests")
-    parser.add_argument("--figures", default=None, help="directory for the figure (none by default)")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="fewer epochs, for tests")
+    args = cli.parse_args(argv)
     results = run(quick=args.quick, figures_dir=args.figures)
     print(table(results))
     return results

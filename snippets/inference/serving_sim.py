@@ -23,11 +23,12 @@ GPU, add chunked prefill, prefix caching and schedulers with priorities,
 but the effects below have the same cause.
 """
 
-import argparse
 from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
+
+from snippets._example import parser
 
 DEFAULTS = dict(n_requests=400, rate=0.5, capacity_tokens=16384, block=16, max_batch=64, max_new=512,
                 prefill_cost=0.002, seed=0)
@@ -150,11 +151,9 @@ def table(results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="same trace (the simulator is fast)")
-    parser.add_argument("--figures", default=None, help="unused: the simulator prints a table")
-    parser.add_argument("--rate", type=float, default=DEFAULTS["rate"], help="arrivals per iteration")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="same trace (the simulator is fast)")
+    cli.add_argument("--rate", type=float, default=DEFAULTS["rate"], help="arrivals per iteration")
+    args = cli.parse_args(argv)
     r = run(rate=args.rate)
     print(table(r["results"]))
     return r

@@ -17,10 +17,11 @@ a 1B-8B draft); the verification pass costs about as much as one decode step
 of the target, because decoding is memory-bound.
 """
 
-import argparse
 import time
 
 import numpy as np
+
+from snippets._example import parser
 
 DEFAULTS = dict(vocab=8, tokens=20000, gammas=(1, 2, 3, 4, 6, 8))
 QUICK = dict(vocab=8, tokens=2000, gammas=(1, 3))
@@ -140,10 +141,8 @@ def benchmark():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2000 tokens, two draft lengths")
-    parser.add_argument("--figures", default=None, help="unused: this example writes no figure")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="2000 tokens, two draft lengths")
+    args = cli.parse_args(argv)
     r = run(quick=args.quick, figures_dir=args.figures)
     print(f"acceptance rate alpha = {r['alpha']:.3f}")
     print("gamma  tokens/target call  expected")

@@ -18,10 +18,10 @@ What to change in practice
   result. During generation they also keep a KV cache instead of recomputing K and V.
 """
 
-import argparse
 
 import numpy as np
 
+from snippets._example import parser
 
 # --8<-- [start:attention]
 def causal_mask(n):
@@ -123,10 +123,8 @@ def run(quick=False, figures_dir=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--figures", default=None, help="unused: this example draws no figure")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__)
+    args = cli.parse_args(argv)
     result = run(quick=args.quick, figures_dir=args.figures)
     print(f"max |ours - keras| = {result['max_abs_error_vs_keras']:.2e}")
     for c in result["costs"]:

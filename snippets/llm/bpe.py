@@ -22,12 +22,13 @@ What to change in practice
   your own text. Production tokenizers add special tokens (<|endoftext|>, chat roles).
 """
 
-import argparse
 import re
 import time
 from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+from snippets._example import parser
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 CJK = re.compile(r"[\u4e00-\u9fff]+")  # CJK Unified Ideographs: 3 bytes each in UTF-8
@@ -156,10 +157,8 @@ def benchmark():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--figures", default=None, help="unused: this example draws no figure")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__)
+    args = cli.parse_args(argv)
     out = run(quick=args.quick)
     first = out["results"][0]
     print(f"held-out Chinese characters: {first['held_out_chinese_chars']}; Chinese share of the "

@@ -22,7 +22,7 @@ What to change in practice
   token); at long contexts add them.
 """
 
-import argparse
+from snippets._example import parser
 
 # --8<-- [start:params]
 def gpt_params(vocab_size, max_sequence_length, d_model, n_layers, d_ff=None, tied=True):
@@ -128,10 +128,8 @@ def run(quick=False, figures_dir=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="same output (pure arithmetic)")
-    parser.add_argument("--figures", default=None, help="unused: the calculator draws nothing")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="same output (pure arithmetic)")
+    args = cli.parse_args(argv)
     r = run(args.quick, args.figures)
     g = r["gpt2_small"]
     print(f"GPT-2 small: {g['total']:,} parameters "

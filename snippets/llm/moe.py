@@ -22,7 +22,6 @@ What to change in practice
   for days.
 """
 
-import argparse
 import time
 from pathlib import Path
 
@@ -46,6 +45,8 @@ def load_data(seed=0):
 # --8<-- [start:layer]
 import keras  # noqa: E402
 from keras import ops  # noqa: E402
+
+from snippets._example import parser, save_figure
 
 
 class TopKMoE(keras.layers.Layer):
@@ -168,11 +169,7 @@ def plot_load(results, path):
     ax.set_ylabel("share of routing slots (test set)")
     ax.set_xticks(range(e))
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return Path(path)
+    return save_figure(fig, path)
 
 
 def run(quick=False, figures_dir=None):
@@ -197,10 +194,8 @@ def benchmark():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20 epochs instead of 60")
-    parser.add_argument("--figures", default=None, help="write the expert-load figure here")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="20 epochs instead of 60")
+    args = cli.parse_args(argv)
     r = run(args.quick, args.figures)
     for name in ("no_balance", "balance"):
         s = r[name]

@@ -20,10 +20,11 @@ What to change in practice
   interpolation, NTK/YaRN) only changes `positions` or `base` here.
 """
 
-import argparse
 from pathlib import Path
 
 import numpy as np
+
+from snippets._example import parser, save_figure
 
 
 # --8<-- [start:rope]
@@ -107,18 +108,12 @@ def plot_score_by_distance(d, path, quick=False):
     ax.set_ylabel("RoPE score / d")
     ax.set_title("RoPE: the score depends only on the distance")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return save_figure(fig, path)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--figures", default=None, help="directory for rope-relative.png")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__)
+    args = cli.parse_args(argv)
     result = run(quick=args.quick, figures_dir=args.figures)
     for (m, n), r, s in zip(result["pairs"], result["rope"], result["sinusoidal"]):
         print(f"m={m:5d} n={n:5d} (m-n={m - n}): RoPE {r:+.6f}   added sinusoids {s:+.6f}")

@@ -21,11 +21,12 @@ What to change in practice
   orders of magnitude and its exponent is not comparable to theirs; only the shape is.
 """
 
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
+
+from snippets._example import parser, save_figure
 
 CONTEXT = 16
 FIGURE = "scaling-toy.png"
@@ -136,11 +137,7 @@ def plot(rows, fit, path):
     ax.set_ylabel("cross-entropy (nats/char)")
     ax.set_title("Character-level MLPs on Python's help text")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return Path(path)
+    return save_figure(fig, path)
 
 
 def run(quick=False, figures_dir=None):
@@ -175,10 +172,8 @@ def benchmark():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="three sizes on less data")
-    parser.add_argument("--figures", default=None, help="write the log-log plot here")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="three sizes on less data")
+    args = cli.parse_args(argv)
     r = run(args.quick, args.figures)
     for row in r["rows"]:
         print(f"width {row['width']:4d}: {row['params']:7,d} params, held-out loss "

@@ -21,11 +21,12 @@ What to change in practice
   is why it can test the derivation.
 """
 
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
+
+from snippets._example import parser, save_figure
 
 FIGURE = "dpo-beta.png"
 
@@ -138,11 +139,7 @@ def plot(rows, path):
     ax.set_xlabel("beta")
     ax.set_ylabel("KL(pi || pi_ref), nats")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return Path(path)
+    return save_figure(fig, path)
 
 
 def run(quick=False, figures_dir=None, betas=(0.5, 1.0, 2.0, 4.0, 8.0)):
@@ -179,10 +176,8 @@ def benchmark():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="300 steps instead of 1,000")
-    parser.add_argument("--figures", default=None, help="write the beta figure here")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="300 steps instead of 1,000")
+    args = cli.parse_args(argv)
     r = run(args.quick, args.figures)
     m, h = r["main"], r["history"]
     print(f"beta=2: TV(pi, pi*) {m['tv_to_optimum']:.4f} (pi_ref: {m['tv_ref_to_optimum']:.4f}); "

@@ -17,12 +17,12 @@ What to change in practice
   a benchmark's pass@k is the mean of the per-problem estimates.
 """
 
-import argparse
 from itertools import combinations
 from math import comb
 
 import numpy as np
 
+from snippets._example import parser
 
 # --8<-- [start:estimator]
 def pass_at_k(n, c, k):
@@ -81,10 +81,8 @@ def run(quick=False, figures_dir=None, cases=((20, 0.05, 10), (20, 0.1, 5), (200
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="2,000 simulated draws instead of 20,000")
-    parser.add_argument("--figures", default=None, help="unused: this example draws no figure")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="2,000 simulated draws instead of 20,000")
+    args = cli.parse_args(argv)
     r = run(args.quick, args.figures)
     print("  n     p    k   true    unbiased: mean (std)   naive: mean (std)   [simulated]")
     for w in r["rows"]:

@@ -20,11 +20,12 @@ What to change in practice
   models are often normalised (for example to mean 0 over reference responses).
 """
 
-import argparse
 import time
 from pathlib import Path
 
 import numpy as np
+
+from snippets._example import parser, save_figure
 
 FIGURE = "reward-model-ranking.png"
 
@@ -111,11 +112,7 @@ def plot(data, w, path):
     ax.set_xlabel("hidden score s(x)")
     ax.set_ylabel("fitted reward r(x)")
     ax.set_title("held-out items", fontsize=10)
-    fig.tight_layout()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return Path(path)
+    return save_figure(fig, path)
 
 
 def run(quick=False, figures_dir=None, seed=0):
@@ -144,10 +141,8 @@ def benchmark():
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="1,000 pairs and 200 steps instead of 3,000 and 500")
-    parser.add_argument("--figures", default=None, help="write the held-out scatter plot here")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="1,000 pairs and 200 steps instead of 3,000 and 500")
+    args = cli.parse_args(argv)
     r = run(args.quick, args.figures)
     print(f"{r['n_pairs']} labelled pairs, loss {r['losses'][0]:.3f} -> {r['losses'][-1]:.3f}")
     for key in ("tau_reward_model", "tau_nearest_win_rate", "tau_random_reward", "tau_train_win_rate", "pair_accuracy_test"):

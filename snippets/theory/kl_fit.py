@@ -20,11 +20,12 @@ flows, autoregressive models) put mass between modes (blurry or odd samples)
 while GAN-like objectives drop modes (mode collapse).
 """
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
+
+from snippets._example import parser, save_figure
 
 FIGURE = "kl-forward-reverse.png"
 GRID = np.linspace(-12.0, 12.0, 4801)  # step 0.005: integrals are Riemann sums
@@ -92,11 +93,7 @@ def plot(path, p, fwd, rev, x=GRID):
     ax.set_xlim(-8, 8)
     ax.set_yticks([])
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.tight_layout()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return Path(path)
+    return save_figure(fig, path)
 
 
 def run(quick=False, figures_dir=None):
@@ -118,10 +115,8 @@ def run(quick=False, figures_dir=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="same as the default (already fast)")
-    parser.add_argument("--figures", default=None, help="write the figure into this directory")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="same as the default (already fast)")
+    args = cli.parse_args(argv)
     r = run(args.quick, args.figures)
     for name in ("forward", "reverse"):
         f = r[name]

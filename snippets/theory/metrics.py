@@ -27,13 +27,12 @@ the same resizing and the same reference statistics for every model you
 compare (Parmar et al., 2022), and report precision and recall beside FID.
 """
 
-import argparse
 import time
 
 import numpy as np
 
 from snippets.diffusion.ddpm import baselines, frechet_distance, load_data
-
+from snippets._example import parser
 
 # --8<-- [start:features]
 def train_feature_extractor(x, y, seed=0):
@@ -234,12 +233,10 @@ def project_model_entries(models):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats for the FID-versus-n curve")
-    parser.add_argument("--figures", default=None, help="accepted for the common contract; no figure")
-    parser.add_argument("--models", action="store_true",
+    cli = parser(__doc__, quick_help="fewer repeats for the FID-versus-n curve")
+    cli.add_argument("--models", action="store_true",
                         help="also train this site's GAN, VAE and DDPM (default sizes, about a minute) and score them")
-    args = parser.parse_args(argv)
+    args = cli.parse_args(argv)
     r = run(args.quick, args.figures)
     print(f"feature classifier accuracy on held-out digits: {r['classifier_accuracy']:.3f}; "
           f"{r['n']} images per set; FID of the reference set with itself: {r['fid_self']:.2g}")

@@ -21,10 +21,11 @@ so it is never optimal; the derivation explains what the loss measures, and
 why a too-good D starves the generator of gradient (see `generator_gradients`).
 """
 
-import argparse
 from pathlib import Path
 
 import numpy as np
+
+from snippets._example import parser, save_figure
 
 FIGURE = "gan-optimal-discriminator.png"
 GRID = np.linspace(-8.0, 8.0, 3201)
@@ -134,11 +135,7 @@ def plot(path, p, q, d_star, d_rich, d_linear, x=GRID):
     bottom.set_ylim(-0.02, 1.02)
     bottom.set_xlim(-5, 6)
     bottom.legend(fontsize=8, frameon=False, loc="upper right")
-    fig.tight_layout()
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return Path(path)
+    return save_figure(fig, path)
 
 
 def run(quick=False, figures_dir=None, seed=0):
@@ -169,10 +166,8 @@ def run(quick=False, figures_dir=None, seed=0):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="20,000 samples per side instead of 200,000")
-    parser.add_argument("--figures", default=None, help="write the figure into this directory")
-    args = parser.parse_args(argv)
+    cli = parser(__doc__, quick_help="20,000 samples per side instead of 200,000")
+    args = cli.parse_args(argv)
     r = run(args.quick, args.figures)
     print(f"{r['n_per_side']:,} samples per side; Newton converged in {r['newton_steps']} steps")
     print(f"JSD(p||q) = {r['jsd']:.4f} nats;  -log 4 + 2 JSD = {r['value_bound']:.4f}  "
