@@ -32,7 +32,7 @@ from snippets.applied.membership_inference import auc
 FIGURES = Path(__file__).resolve().parents[2] / "docs/assets/figures"
 FIGURE = "watermark-auc.png"
 KEY = 15485863           # the secret: any integer; detection needs the same one
-GAMMA, DELTA = 0.25, 2.0  # green fraction and logit bias, as in the paper's main experiments
+GAMMA, DELTA = 0.25, 2.0  # green fraction and logit bias, inside the ranges the paper sweeps
 Z_THRESHOLD = 4.0         # the paper's threshold: one-sided false-positive rate about 3e-5
 SIZES = {True: dict(epochs=3, n=40, tokens=40), False: dict(epochs=12, n=200, tokens=64)}
 FRACTIONS = (0.0, 0.1, 0.2, 0.3, 0.5)
