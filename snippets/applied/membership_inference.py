@@ -14,9 +14,11 @@ What it shows
   on that shift alone (Duan et al., 2024; Das et al., 2024).
 - Three models over the same members: trained on a duplicated set (some records copied up to 30
   times, as web text is), the same counts regularised (ten times stronger smoothing), and trained on
-  the de-duplicated set. Regularising lowers the AUC for every member. De-duplicating lowers it for
-  the records that had been copied (the ones the attack found best); over all members it barely
-  moves, because a record seen once is as exposed as before: that is what differential privacy is for.
+  the de-duplicated set. Regularising lowers the AUC over all members. De-duplicating lowers it for
+  the records that had been copied (the ones the attack found best); over all members it does not
+  fall (0.934 -> 0.913 at default size; the quick run even rises, because in the duplicated set the
+  copies crowd out what the model keeps of the other records). A record seen once stays exposed:
+  that is what differential privacy is for.
 
 Run
     python -m snippets.applied.membership_inference           # default size, prints the AUCs
