@@ -45,9 +45,18 @@ def test_a_theme_without_the_bundle_fails_naming_the_fix(tmp_path):
         theme.bundle_path([str(tmp_path)])
 
 
+def test_the_palette_contract_is_checked():
+    css = "[data-md-color-scheme=slate]{}[data-md-color-primary=indigo]{}[data-md-color-accent=indigo]{}"
+    theme.check_palette(css, 'x("__palette")')
+    with pytest.raises(PluginError, match=POINTER + ".*data-md-color-accent.*overrides/partials/palette.html"):
+        theme.check_palette(css.replace("accent", "tint"), 'x("__palette")')
+    with pytest.raises(PluginError, match='"__palette" in the bundle'):
+        theme.check_palette(css, 'x("__theme")')
+
+
 # --- page markup -------------------------------------------------------------------------------
 
-PAGE = ('<header class="md-header"><div class="md-search" data-md-component="search" role="dialog">'
+PAGE = ('<script>__md_get=function(){},__md_set=function(){}</script><header class="md-header"><div class="md-search" data-md-component="search" role="dialog">'
         '<nav class="md-search__options" aria-label="查找"></nav></div>'
         '<a href="https://github.com/x/y" class="md-source" data-md-component="source">GitHub</a></header>')
 
@@ -63,6 +72,11 @@ def test_the_search_dialog_is_named_and_the_source_link_fetches_nothing():
 def test_changed_markup_fails_with_a_pointer(old):
     with pytest.raises(PluginError, match=POINTER + ".*update MARKUP"):
         theme.rewrite_markup(PAGE.replace(old, old.replace('class="', 'class="x ')), "qa/index.md")
+
+
+def test_a_page_without_materials_storage_helpers_fails():
+    with pytest.raises(PluginError, match="__md_get=.*palette.html"):
+        theme.rewrite_markup(PAGE.replace("__md_get=", "md_get="))
 
 
 def test_a_bundle_in_a_script_tag_fails():

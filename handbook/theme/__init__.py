@@ -14,7 +14,7 @@ Inventory (the page-speed figures behind each are in DESIGN.md):
 | place | what it changes | check |
 |---|---|---|
 | overrides/main.html + `bundle_path` | scripts start after the first paint; bundle name read from the theme | one bundle in the theme; Material's `scripts` block still holds its bundle |
-| overrides/partials/palette.html, javascripts/palette.html | colour toggle without Material's palette component | Material's header still includes both partials |
+| overrides/partials/palette.html, javascripts/palette.html | colour toggle without Material's palette component | Material's header still includes both partials; `check_palette`: its CSS, storage key and head helpers |
 | overrides/partials/alternate.html | language links to the twin page | Material's header still includes it |
 | `SEARCH_DIALOG` | search dialog gets an accessible name | the dialog's opening tag is on every page |
 | `SOURCE_LINK` | no star and fork counts fetched from GitHub | the source link's tag is on every page |
@@ -40,6 +40,7 @@ WHERE = "handbook/theme/__init__.py"
 # Material's built files, relative to the site root.
 BUNDLE = "assets/javascripts/bundle.*.min.js"
 STYLESHEET = "assets/stylesheets/main.*.min.css"
+PALETTE = "assets/stylesheets/palette.*.min.css"
 WORKER = "assets/javascripts/workers/search.*.min.js"
 SOURCE_MAP_COMMENT = "//# sourceMappingURL="
 
@@ -97,6 +98,25 @@ def bundle_path(theme_dirs) -> str:
          "Material renamed its bundle: update BUNDLE in this module.")
 
 
+# --- Palette: overrides/partials/palette.html and javascripts/palette.html set what Material's CSS reads ---
+
+# What the replacement toggle writes and calls, which Material's stylesheet, bundle and head script must
+# still use: the colour attributes on <body>, the "__palette" storage key, and __md_get/__md_set.
+PALETTE_SELECTORS = ["[data-md-color-scheme=slate]", "[data-md-color-primary=", "[data-md-color-accent="]
+PALETTE_STORAGE_KEY = '"__palette"'
+PAGE_HELPERS = ["__md_get=", "__md_set="]
+
+
+def check_palette(palette_css: str, bundle: str, name: str = "palette"):
+    missing = [s for s in PALETTE_SELECTORS if s not in palette_css]
+    if PALETTE_STORAGE_KEY not in bundle:
+        missing.append(f"{PALETTE_STORAGE_KEY} in the bundle")
+    if missing:
+        fail(f"Material no longer styles or stores colours the way the colour toggle expects ({', '.join(missing)}).",
+             "Compare overrides/partials/palette.html and javascripts/palette.html with Material's palette "
+             "component and update them (or drop them and let Material's component back in).")
+
+
 # --- Page markup: one-attribute changes instead of copied partials ------------------------------------
 
 # (Material's markup, ours, why). Each must be on every page with a header, or the build fails.
@@ -115,6 +135,10 @@ SEARCH_LABEL = re.compile(r'<nav class="md-search__options" aria-label="([^"]+)"
 def rewrite_markup(html: str, page: str = "page") -> str:
     if 'class="md-header' not in html:
         return html  # not a Material page (a redirect, a notebook fragment)
+    missing = [h for h in PAGE_HELPERS if h not in html]
+    if missing:
+        fail(f"{page} no longer defines {', '.join(missing)} in its head.",
+             "overrides/partials/javascripts/palette.html calls them: read the stored palette another way.")
     label = SEARCH_LABEL.search(html)
     if not label:
         fail(f"{page} has no search options with an aria-label.",
@@ -268,8 +292,10 @@ def patch_built_site(site_dir, features):
             fail(f"{sheet.name} no longer has the rules it rewrites ({'; '.join(missed)}).",
                  "Material's stylesheet changed: check STYLESHEET_REWRITES against it and run tests/test_theme.py.")
         sheet.write_text(css, encoding="utf-8")
+    palette_css = "".join(p.read_text(encoding="utf-8") for p in built(site_dir, PALETTE))
     for bundle in built(site_dir, BUNDLE):
         script = bundle.read_text(encoding="utf-8")
+        check_palette(palette_css, script, bundle.name)
         if script.startswith(COMPILE_HINT):
             continue  # not copied again since the last build
         check_flags(script, features, bundle.name)
