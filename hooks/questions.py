@@ -165,6 +165,11 @@ def on_pre_build(config):
     _questions.clear()
 
 
+def collected():
+    """The questions rendered so far in this build (all of them from on_page_context on); hooks/tracks.py reads them."""
+    return list(_questions)
+
+
 def on_page_content(content, page, config, files):
     lang = config.theme["language"]
     tags_file = files.get_file_from_path(TAGS_PAGE)
