@@ -14,7 +14,7 @@ Data: scikit-learn's bundled `load_digits` (1,797 images, no download); the
 captions are generated from the labels with five templates.
 
     python -m snippets.theory.clip                 # 1,500 steps
-    python -m snippets.theory.clip --quick         # 400 steps, for the tests
+    python -m snippets.theory.clip --quick         # 300 steps, for the tests
     python -m snippets.theory.clip --figures DIR   # also draws clip-digits.png there
 
 In practice: a ViT or ResNet image encoder and a Transformer text encoder,
