@@ -6,8 +6,9 @@ What it shows
 - Detection needs only the key and the tokens, not the model: count the green tokens and compute
   z = (|s|_G - gamma T) / sqrt(T gamma (1 - gamma)); z > 4 says "watermarked".
 - Measured on the tiny GPT-2 of snippets/gpt2/text_generation.py (vocabulary 400, trained here
-  on shuffled runs of its twelve sentences): z of watermarked and unwatermarked generations,
-  the detection AUC, and how it falls when a fraction of the tokens is replaced at random.
+  on 96 documents of five of its twelve sentences in random order): z of watermarked and
+  unwatermarked generations, the detection AUC, and how it falls when a fraction of the tokens
+  is replaced at random.
 - Honest scale: the watermark can only move probability where the model is unsure, so its strength
   depends on the entropy of the next-token distribution. The run reports that entropy, and also
   watermarks the same model at a low temperature, where it is much weaker.
