@@ -1,10 +1,11 @@
+import math
 import statistics
 
 import numpy as np
 import pytest
 
 from snippets.post_training.grpo import (evaluate, group_advantages, grpo_objective, main, make_task, reward,
-                                         sample, train_grpo)
+                                         sample, token_terms, train_grpo)
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +73,23 @@ def test_reference_policy_is_the_start():
 
 def test_figure_is_written(quick):
     assert quick["figure"].is_file() and quick["figure"].stat().st_size > 1000
+
+
+def test_per_token_objective_is_deepseekmath_clipped_surrogate_minus_k3():
+    # Ratios outside [1 - clip, 1 + clip] with both signs of A: taking max instead of min,
+    # dropping the old-policy ratio, or using log(pi / pi_ref) for the KL gives other numbers.
+    clip, beta = 0.2, 0.1
+    cases = [(0.9, 0.5, 0.6, 1.0), (0.9, 0.5, 0.6, -1.0), (0.3, 0.5, 0.4, 1.0), (0.3, 0.5, 0.4, -1.0),
+             (0.55, 0.5, 0.2, 0.7)]  # (pi, pi_old, pi_ref, A) of the sampled token
+    pi, pi_old, pi_ref, adv = (np.array(c) for c in zip(*cases))
+    logits = [np.log(np.stack([p, 1 - p], 1)) for p in (pi, pi_old, pi_ref)]  # the sampled token is token 0
+    objective, grad = token_terms(*logits, np.zeros(5, int), adv, clip, beta)
+    for value, (p, p_old, p_ref, a) in zip(objective, cases):
+        rho = p / p_old
+        surrogate = min(rho * a, min(max(rho, 1 - clip), 1 + clip) * a)
+        kl = p_ref / p - math.log(p_ref / p) - 1
+        assert value == pytest.approx(surrogate - beta * kl, rel=1e-12)
+    # Where the clipped term is the minimum (rho = 1.8 with A > 0, rho = 0.6 with A < 0),
+    # only the KL term moves the logits.
+    for row in (0, 3):
+        assert grad[row, 0] == pytest.approx(-beta * (1 - pi_ref[row] / pi[row]) * (1 - pi[row]), rel=1e-12)
