@@ -162,8 +162,8 @@ def plot(mean, n_seeds, path):
         vals = [mean[f"{m}_{task}"] for m in ("base", "full", "lora")]
         bars = ax.bar(pos + (k - 0.5) * 0.38, vals, 0.38, label=name)
         ax.bar_label(bars, fmt="%.2f", fontsize=8)
-    ax.set(xticks=pos, xticklabels=labels, ylabel=f"held-out accuracy (mean of {n_seeds} seeds)", ylim=(0, 1.1))
-    ax.legend(loc="upper left", fontsize=8)
+    ax.set(xticks=pos, xticklabels=labels, ylabel=f"held-out accuracy (mean of {n_seeds} seeds)", ylim=(0, 1.25))
+    ax.legend(loc="upper center", ncol=2, fontsize=8)
     return save_figure(fig, path)
 
 
