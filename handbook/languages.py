@@ -51,6 +51,8 @@ LANGUAGES = (
             # Chinese punctuation in the meta line (难度：基础, 主题：GAN、VAE)
             "colon": "：", "separator": "、",
             "report_title": "[勘误] {title}", "expand": "展开全部答案", "collapse": "折叠全部答案",
+            # Practice-progress marks under practised questions (answers.js, srs.js).
+            "seen": "练过", "due": "待复习", "mastered": "已掌握",
         },
         benchmarks={
             "headings": ("示例", "指标", "结果", "基线", "基线结果", "训练时间（秒）"),
@@ -68,6 +70,7 @@ LANGUAGES = (
             "difficulty": "Difficulty", "topics": "Topics", "report": "Report an error",
             "colon": ": ", "separator": ", ",
             "report_title": "[Error] {title}", "expand": "Expand all answers", "collapse": "Collapse all answers",
+            "seen": "Practised", "due": "Due for review", "mastered": "Mastered",
         },
         benchmarks={
             "headings": ("Example", "Metric", "Result", "Baseline", "Baseline result", "Training time (s)"),

@@ -193,6 +193,8 @@ def on_page_content(content, page, config, files):
         short, full = _answers(content[start:end])
         _questions.append({
             "id": anchor, "title": title, "url": f"{page.url}#{anchor}", "page": page.title,
+            # The nearest nav group (e.g. "Post-training"): the practice page counts progress per section.
+            "section": page.parent.title if page.parent else page.title,
             "difficulty": attrs["data-difficulty"], "topics": attrs["data-topics"].split(),
             "short": short, "answer": full,
         })
@@ -200,7 +202,9 @@ def on_page_content(content, page, config, files):
     words = LABELS[lang]
     switch = (
         f'<p class="answers-toggle-bar"><button type="button" class="md-button answers-toggle" aria-pressed="false" '
-        f'data-expand="{words["expand"]}" data-collapse="{words["collapse"]}">{words["expand"]}</button></p>'
+        f'data-expand="{words["expand"]}" data-collapse="{words["collapse"]}" '
+        # Labels of the practice-progress marks answers.js adds for a reader who has practised.
+        f'data-seen="{words["seen"]}" data-due="{words["due"]}" data-mastered="{words["mastered"]}">{words["expand"]}</button></p>'
     )
     content = re.sub(r"(</h1>)", r"\1" + switch, content, count=1)
     return wrap_question_bodies(content)

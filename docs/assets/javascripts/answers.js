@@ -36,3 +36,28 @@ document.addEventListener("click", (event) => {
   const link = event.target.closest && event.target.closest(".md-select__link[hreflang]");
   if (link && location.hash) link.href = link.href.split("#")[0] + location.hash;
 }, true);
+
+// Practice progress (practice.js, srs.js) as a small mark under each practised
+// question's heading. A reader who never practised has no stored progress: one
+// storage read, then nothing.
+document$.subscribe(() => {
+  let cards;
+  try {
+    cards = JSON.parse(localStorage.getItem("genai-handbook-progress") || "null")?.cards;
+  } catch {
+    return;
+  }
+  const labels = cards && document.querySelector(".answers-toggle");
+  if (!labels) return;
+  const now = Date.now();
+  for (const [id, card] of Object.entries(cards)) {
+    const meta = document.getElementById(id)?.nextElementSibling;
+    if (!meta || !meta.classList.contains("question-meta") || meta.querySelector(".question-progress")) continue;
+    // Due first, then mastered (next review 21+ days away, srs.js MASTERED_DAYS), else practised.
+    const state = card.due <= now ? "due" : card.interval >= 21 ? "mastered" : "seen";
+    const mark = Object.assign(document.createElement("span"), {
+      className: `question-progress question-progress--${state}`, textContent: labels.dataset[state],
+    });
+    meta.prepend(mark, " ");
+  }
+});
