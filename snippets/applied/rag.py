@@ -16,6 +16,7 @@ What it shows
 Run
     python -m snippets.applied.rag            # both languages, prints the table and two answers
     python -m snippets.applied.rag --quick    # same (the corpus is small); --figures DIR adds a bar chart
+    python -m snippets.applied.rag --freeze HEAD   # re-freeze the corpus (rag_corpus.json.gz) at a commit
 
 What to change in practice
 - The corpus (your documents), the chunk size (a few hundred tokens is common) and the encoder:
@@ -24,9 +25,12 @@ What to change in practice
   `make_client(base_url=...)`. Calibrate the "don't know" threshold on your own questions.
 """
 
+import functools
+import gzip
 import json
 import logging
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -42,6 +46,8 @@ from snippets._example import parser, save_figure
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {"glossary": "glossary.md", "fundamentals": "qa/fundamentals.md"}
+# The corpus: this handbook's glossary and fundamentals Q&A, frozen at one commit (see frozen_corpus).
+CORPUS = Path(__file__).with_name("rag_corpus.json.gz")
 LANGS = ("zh", "en")
 MAX_CHARS = {"zh": 300, "en": 700}  # about the same number of tokens in both languages
 SEP = {"zh": "：", "en": ": "}  # between a chunk's section title and its text
@@ -95,10 +101,10 @@ def chunk_page(markdown, page, lang, max_chars=None):
 
 
 def load_chunks(lang):
+    corpus = frozen_corpus()[lang]
     chunks = []
-    for page, rel in PAGES.items():
-        path = ROOT / "docs" / lang / rel
-        chunks += chunk_page(path.read_text(encoding="utf-8"), page, lang)
+    for page in PAGES:
+        chunks += chunk_page(corpus["pages"][page], page, lang)
     return chunks
 # --8<-- [end:chunk]
 
@@ -149,13 +155,34 @@ class BM25:
 # --8<-- [start:dense]
 def handbook_paragraphs(lang):
     """Unlabelled in-domain text to fit the encoder on: every paragraph of the handbook in
-    this language except the applied/ pages, which discuss this example and its results."""
-    paragraphs = []
-    for path in sorted((ROOT / "docs" / lang).rglob("*.md")):
-        if "applied" not in path.relative_to(ROOT / "docs" / lang).parts:
-            paragraphs += [p for p in re.split(r"\n\s*\n", clean(path.read_text(encoding="utf-8")))
-                           if len(p.split()) > 3 or len(p) > 40]
-    return paragraphs
+    this language (as frozen in CORPUS) except the applied/ pages, which discuss this example."""
+    return frozen_corpus()[lang]["paragraphs"]
+
+
+@functools.cache
+def frozen_corpus():
+    """The handbook's text as of one commit (CORPUS), so that editing a page does not move the
+    example's figures. `python -m snippets.applied.rag --freeze REV` writes it again from REV."""
+    return json.loads(gzip.decompress(CORPUS.read_bytes()).decode("utf-8"))
+
+
+def freeze_corpus(rev):
+    """CORPUS from the pages at git revision rev: the indexed pages whole, the rest as paragraphs."""
+    def show(path):
+        return subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True,
+                              capture_output=True, text=True).stdout
+    frozen = {"source": subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, check=True,
+                                       capture_output=True, text=True).stdout.strip()}
+    for lang in LANGS:
+        names = subprocess.run(["git", "ls-tree", "-r", "--name-only", rev, f"docs/{lang}/"], cwd=ROOT,
+                               check=True, capture_output=True, text=True).stdout.split()
+        paragraphs = []
+        for name in sorted(n for n in names if n.endswith(".md") and "/applied/" not in n):
+            paragraphs += [p for p in re.split(r"\n\s*\n", clean(show(name))) if len(p.split()) > 3 or len(p) > 40]
+        frozen[lang] = {"pages": {page: show(f"docs/{lang}/{rel}") for page, rel in PAGES.items()},
+                        "paragraphs": paragraphs}
+    CORPUS.write_bytes(gzip.compress(json.dumps(frozen, ensure_ascii=False).encode("utf-8"), mtime=0))
+    return frozen["source"]
 
 
 class LSA:
@@ -474,7 +501,11 @@ def benchmark():
 
 def main(argv=None):
     cli = parser(__doc__, quick_help="same size: the corpus is small")
+    cli.add_argument("--freeze", metavar="REV", help="rewrite the frozen corpus from git revision REV, then run")
     args = cli.parse_args(argv)
+    if args.freeze:
+        print("froze the corpus at", freeze_corpus(args.freeze))
+        frozen_corpus.cache_clear()
     r = run(quick=args.quick, figures_dir=args.figures)
     print(f"{'lang':5s}{'retriever':10s}{'recall@5':>10s}{'MRR':>8s}")
     for lang in LANGS:
