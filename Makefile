@@ -14,12 +14,13 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export NO_MKDOCS_2_WARNING ?= 1
 export CHROMIUM
 
-.PHONY: help serve test build bench audit notebooks notebooks-check material-oldest lock browser clean
+.PHONY: help serve test build pdf bench audit notebooks notebooks-check material-oldest lock browser clean
 
 help:
 	@echo "make serve   set up .venv and serve both languages at http://127.0.0.1:8000 (live reload)"
 	@echo "make test    set up .venv (and Chromium) and run every test"
 	@echo "make build   write the complete static site to site/ (zh at the root, en under site/en/)"
+	@echo "make pdf     after make build: site/pdf/handbook-zh.pdf and handbook-en.pdf (Chromium's print), checked"
 	@echo "make bench   train every example at its default size; write benchmarks/results.json"
 	@echo "make notebooks  execute the notebooks whose code or snippets changed (the build does this too)"
 	@echo "             REPO_URL=https://github.com/<owner>/<repo> make notebooks  points Colab at that repository"
@@ -39,6 +40,11 @@ serve: $(STAMP)
 
 build: $(STAMP)
 	$(PY) scripts/site.py build --site-dir site
+
+# One PDF per language from the built site, into site/pdf/ (the deploy publishes
+# it); fails when a question heading is missing from a PDF's text.
+pdf: $(STAMP) browser
+	$(PY) scripts/pdf.py --site-dir site
 
 # axe-core, the accessibility engine inside Lighthouse 12 (same version), for
 # tests/browser/test_contrast.py; kept out of the repo like Lighthouse.
@@ -80,7 +86,8 @@ $(LIGHTHOUSE):
 audit: $(STAMP) browser $(LIGHTHOUSE)
 	$(PY) benchmarks/audit.py
 
-# Debian's Chromium for the browser tests (Playwright cannot download a browser here).
+# Debian's Chromium for the browser tests (Playwright cannot download a browser here),
+# and WenQuanYi Micro Hei, the Chinese font of the PDF (handbook/pdf.py says why).
 browser:
 	@if [ -x "$(CHROMIUM)" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -89,6 +96,13 @@ browser:
 	else \
 		echo "WARNING: no Chromium at $(CHROMIUM). Install it (sudo apt-get install chromium fonts-noto-cjk)"; \
 		echo "         or set CHROMIUM=/path/to/chrome; the browser tests fail without it."; \
+	fi
+	@if fc-list 2>/dev/null | grep -q "WenQuanYi Micro Hei"; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing fonts-wqy-microhei with apt-get..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	else \
+		echo "WARNING: no WenQuanYi Micro Hei font; the PDF test fails without it (sudo apt-get install fonts-wqy-microhei)."; \
 	fi
 
 lock:
