@@ -191,7 +191,11 @@ document$.subscribe(() => {
 
   function pickMock(candidates, n) {
     // A shuffled pool, then one question per topic in turn, so a round covers several topics.
-    const shuffled = candidates.slice().sort(() => Math.random() - 0.5);
+    const shuffled = candidates.slice();
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+    }
     const picked = [];
     const topics = new Set();
     for (const q of shuffled) if (picked.length < n && !q.topics.some((t) => topics.has(t))) picked.push(q), q.topics.forEach((t) => topics.add(t));
