@@ -1,15 +1,17 @@
 """A small VQ-VAE uses its codebook and reconstructs held-out digits (snippets/vae/vq_vae.py).
 
-The tests are built to fail on the usual VQ-VAE bugs, each planted once by hand:
-no straight-through copy (the decoder outputs the mean image, ~11.4 dB, 7 codes),
-no commitment term (perplexity 6-8 of 32), a codebook initialised far from the
-encoder outputs (perplexity 4-8, see the last test)."""
+The tests are built to fail on the usual VQ-VAE bugs, each planted once by hand
+(quick runs, seeds 0-2): no straight-through copy (the decoder outputs the mean
+image, 11.3-11.4 dB, 3-6 codes used), no commitment term (perplexity 8.5-9.7 of 32),
+the two stop-gradients swapped (trains and uses all 32 codes: only the gradient
+test catches it), a codebook initialised far from the encoder outputs (perplexity
+2.6-5.0, see the last test)."""
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from snippets.vae.vq_vae import CODEBOOK_SIZE, N_TOKENS, codebook_usage, quantize, run, straight_through
+from snippets.vae.vq_vae import CODEBOOK_SIZE, N_TOKENS, codebook_usage, quantize, run, straight_through, vq_losses
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +31,21 @@ def test_quantize_picks_the_nearest_code_and_straight_through_copies_the_gradien
         total = tf.reduce_sum(3.0 * out)
     np.testing.assert_allclose(out.numpy(), z_q.numpy())  # forward: the codes
     np.testing.assert_allclose(tape.gradient(total, z_e).numpy(), 3.0)  # backward: identity
+
+
+def test_vq_losses_move_the_codes_fully_and_the_encoder_by_beta():
+    # Codebook loss ||sg[z_e] - e||^2 moves only the codes; the commitment loss
+    # beta * ||z_e - sg[e]||^2 only the encoder. Swapped stop-gradients still train.
+    codebook = tf.Variable([[0.0, 0.0], [1.0, 1.0], [-2.0, 0.5]])
+    z_e = tf.Variable([[[0.9, 1.2], [-1.5, 0.0], [0.1, -0.1]]])
+    with tf.GradientTape() as tape:
+        z_q, _ = quantize(z_e, codebook)  # codes 1, 2, 0
+        loss = vq_losses(z_e, z_q, beta=0.25)
+    g_z, g_e = tape.gradient(loss, [z_e, codebook])
+    n = 6.0  # elements averaged by reduce_mean
+    np.testing.assert_allclose(g_z.numpy(), 0.25 * 2 * (z_e - z_q).numpy() / n, rtol=1e-5)
+    expected = 2 * (codebook.numpy() - z_e.numpy()[0][[2, 0, 1]]) / n  # code k minus its token
+    np.testing.assert_allclose(tf.convert_to_tensor(g_e).numpy(), expected, rtol=1e-5)
 
 
 def test_perplexity_is_the_effective_number_of_codes():
