@@ -227,3 +227,23 @@ def test_a_mock_interview_runs_with_the_keyboard_alone(site_page, served_site, l
     cards = stored(site_page)["cards"]
     assert {a: cards[a]["q"] for a in anchors} == dict(zip(anchors, (1, 4, 5)))
     site_page.watch.assert_clean()
+
+
+@pytest.mark.parametrize("lang,root", LANGS)
+def test_a_mock_interview_from_the_filters_stays_in_them_and_can_end_early(site_page, served_site, lang, root):
+    gan = {q["id"] for q in questions_of(served_site, root) if "gan" in q["topics"]}
+    assert len(gan) > 3
+    open_practice(site_page, root)
+    site_page.select_option("[data-practice-topic]", "gan")
+    site_page.select_option("[data-mock-count]", "3")
+    site_page.locator("[data-mock-start]").click()
+    first = grade_current(site_page, "hard")
+    second = site_page.locator("[data-practice-title]").get_attribute("href").split("#")[1]
+    assert {first, second} <= gan and first != second
+    site_page.locator("[data-mock-stop]").click()
+    # Ended after one graded question: the summary counts it and links it (Hard is weak).
+    assert site_page.locator("[data-practice-card]").is_hidden()
+    assert site_page.locator("[data-mock-weak] a").get_attribute("href").endswith("#" + first)
+    assert "1" in site_page.locator("[data-mock-result]").inner_text()
+    assert not site_page.locator("[data-practice-draw]").is_disabled()
+    site_page.watch.assert_clean()
