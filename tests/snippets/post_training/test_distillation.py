@@ -8,7 +8,7 @@ from snippets.post_training.distillation import kd_loss, main
 
 @pytest.fixture(scope="module")
 def quick():
-    """One quick run (teacher 30 epochs, students 150 epochs on 100 digits, seed 0) shared by the tests."""
+    """One quick run (teacher 30 epochs, students 150 epochs on 100 digits, seed 1) shared by the tests."""
     return main(["--quick"])
 
 
