@@ -117,6 +117,9 @@ PRINT_FONTS = """
 body, .md-typeset { font-family: "Liberation Sans", Arial, "WenQuanYi Micro Hei", sans-serif !important; }
 .md-typeset code, .md-typeset pre, .md-typeset kbd {
   font-family: "DejaVu Sans Mono", "Liberation Mono", "WenQuanYi Micro Hei Mono", monospace !important; }
+/* Material keeps a details block on one sheet; a full answer is longer than a
+   sheet, so that left most of a sheet blank before every answer. */
+.md-typeset details, .md-typeset .admonition { break-inside: auto !important; }
 """
 CJK_FONT = "WenQuanYiMicroHei"
 
