@@ -2,7 +2,7 @@
 
 What it shows: the toy on which mode collapse is usually demonstrated (the
 ring of eight Gaussians of Metz et al., 2017, and of the WGAN-GP code of
-Gulrajani et al., 2017). Two samples scores, both on 2,000 samples per model:
+Gulrajani et al., 2017). Two scores, both on 2,000 samples per model:
 
 - modes covered: how many of the 8 components hold at least 1% of the samples
   in their own disc (within half the gap to the neighbouring centre);
@@ -14,7 +14,8 @@ A GAN on this toy collapses on some seeds and not on others, so one run proves
 nothing. Every seed is trained at once: each weight has a leading seed axis,
 the layers are batched matrix products, and the loss is the sum of the seeds'
 losses, so each seed's gradient (and its Adam update, which is elementwise) sees
-only its own loss: S independent trainings for roughly the price of one.
+only its own loss: S independent trainings for far less than S runs (16 seeds
+of the vanilla GAN, 1,000 steps: 14 s on 2 CPU cores).
 
     python -m snippets.theory.mode_collapse                 # 16 seeds, 1,000 generator steps each
     python -m snippets.theory.mode_collapse --quick         # 4 seeds, 200 steps, for the tests
@@ -158,7 +159,11 @@ ADAM = {"vanilla": (0.5, 0.999), "wgan-gp": (0.0, 0.9)}  # (beta_1, beta_2): DCG
 
 
 def train(kind, seeds, steps, batch=128, z_dim=2, hidden=64, n_critic=5, lr_d=2e-3, lr_g=1e-3, jit=True):
-    """Train one GAN per seed, all at once; return samples (S, 2000, 2) and seconds."""
+    """Train one GAN per seed, all at once; return samples (S, 2000, 2) and seconds.
+
+    Initial weights depend on each seed alone; the data and noise come from one
+    generator seeded by the whole seed list, so results are for that list.
+    """
     S = len(seeds)
     G = init_mlp([1000 + s for s in seeds], [z_dim, hidden, hidden, hidden, 2])
     D = init_mlp([2000 + s for s in seeds], [2, hidden, hidden, hidden, 1])
@@ -167,7 +172,7 @@ def train(kind, seeds, steps, batch=128, z_dim=2, hidden=64, n_critic=5, lr_d=2e
     rng = tf.random.Generator.from_seed(int(sum(seeds)) * 7919 + S)
     critic = lambda x: mlp(D, x)
 
-    @tf.function(jit_compile=jit)  # XLA fuses the many small ops: several times faster on CPU
+    @tf.function(jit_compile=jit)  # XLA fuses the many small ops (about 1.3x faster here)
     def fit(n):
         for _ in tf.range(n):
             for _ in range(n_critic):
