@@ -208,7 +208,9 @@ def test_a_mock_interview_runs_with_the_keyboard_alone(site_page, served_site, l
             # (The fake clock also runs on by itself, so the display may already say 0:19.)
             assert "20" in status.inner_text() and site_page.locator("[data-mock-timer]").inner_text() in ("0:20", "0:19")
             site_page.clock.run_for(20_000)
-            assert site_page.locator("[data-practice-answer]").is_visible()
+            # The answer opens at 0; its text arrives with answers.json (fetched on the first draw),
+            # which can still be on its way: wait for it rather than race it (this failed once).
+            site_page.locator("[data-practice-answer]").wait_for(state="visible", timeout=10_000)
         else:
             keys.press("Tab")
             assert focused() == "practiceReveal"
