@@ -6,15 +6,14 @@ contents lists the stages) followed by a placeholder. Once every page has
 rendered (on_page_context, after MkDocs has run on_page_content for all pages),
 the placeholders are filled from the questions hooks/questions.py collected:
 title in the page's language, link to the question, difficulty and page. The
-lists are filled after the search plugin has indexed the page, so a search
-finds a question on its own page, not on four track pages too.
+lists carry Material's documented data-search-exclude, so a search finds a
+question on its own page, not on four track pages too.
 """
 
 import html
 import re
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 from handbook import tracks
@@ -62,7 +61,6 @@ def _site_questions(config, nav):
     return sorted(collected, key=lambda q: order.get(q["url"].split("#")[0], len(order)))
 
 
-@event_priority(-100)  # after the search plugin has indexed the page's text
 def on_page_context(context, page, config, nav):
     track_id = page.meta.get("track")
     if not track_id:
@@ -83,7 +81,7 @@ def on_page_context(context, page, config, nav):
                 f'<span class="track-item__meta"><span class="question-meta__level question-meta__level--{q["difficulty"]}">'
                 f'{html.escape(level)}</span>{html.escape(q["page"])}</span></li>')
 
-    lists = [f'<ol class="track-list">{"".join(item(q) for q in items)}</ol>' for _, items in stages]
+    lists = [f'<ol class="track-list" data-search-exclude>{"".join(item(q) for q in items)}</ol>' for _, items in stages]
     page.content = FILLED.sub(lambda m: lists[int(m.group(1))], page.content)
 
     anchors = [q["id"] for _, items in stages for q in items]

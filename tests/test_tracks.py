@@ -15,7 +15,7 @@ import pytest
 from handbook import languages, tracks
 from tests.support.docs import DOCS, LANGUAGES, nav_files, pages, question_attrs, rel
 
-TRACK_LINK = re.compile(r'<ol class="track-list">(.*?)</ol>', re.S)
+TRACK_LINK = re.compile(r'<ol class="track-list"[^>]*>(.*?)</ol>', re.S)
 HREF = re.compile(r'<li><a href="([^"]+)">')
 MOCK = re.compile(r'<p class="track-mock">.*?href="[^"]*\?mock=([^"]+)"', re.S)
 
