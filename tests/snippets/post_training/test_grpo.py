@@ -93,3 +93,66 @@ def test_per_token_objective_is_deepseekmath_clipped_surrogate_minus_k3():
     # only the KL term moves the logits.
     for row in (0, 3):
         assert grad[row, 0] == pytest.approx(-beta * (1 - pi_ref[row] / pi[row]) * (1 - pi[row]), rel=1e-12)
+
+
+def _log_softmax(z):
+    z = z - z.max()
+    return z - math.log(np.exp(z).sum())
+
+
+def _reference_objective(policy, old, ref, batch, adv, clip, beta):
+    """DeepSeekMath's per-token objective, one token at a time, averaged as in the paper."""
+    total = 0.0
+    for i, (q, t, u) in enumerate(zip(*batch)):
+        for table, row, token in (("tens", (q,), t), ("units", (q, t), u)):
+            lp, lp_old, lp_ref = (_log_softmax(p[table][row])[token] for p in (policy, old, ref))
+            rho = math.exp(lp - lp_old)
+            surrogate = min(rho * adv[i], min(max(rho, 1 - clip), 1 + clip) * adv[i])
+            total += surrogate - beta * (math.exp(lp_ref - lp) - (lp_ref - lp) - 1)
+    return total / (2 * len(batch[0]))
+
+
+def _reference_training(ref, batches, advantages, inner, lr, clip, beta, eps=1e-6):
+    """The GRPO update written out: per batch, pi_old is a frozen copy of the policy that sampled it;
+    `inner` ascent steps use gradients by central differences over the rows the batch touches."""
+    policy = {k: v.copy() for k, v in ref.items()}
+    for batch, adv in zip(batches, advantages):
+        old = {k: v.copy() for k, v in policy.items()}
+        rows = {("tens", (q,)) for q in batch[0]} | {("units", (q, t)) for q, t in zip(*batch[:2])}
+        for _ in range(inner):
+            grads = {k: np.zeros_like(v) for k, v in policy.items()}
+            for table, row in rows:
+                for j in range(policy[table][row].size):
+                    values = []
+                    for step in (eps, -eps):
+                        moved = {k: v.copy() for k, v in policy.items()}
+                        moved[table][row + (j,)] += step
+                        values.append(_reference_objective(moved, old, ref, batch, adv, clip, beta))
+                    grads[table][row + (j,)] = (values[0] - values[1]) / (2 * eps)
+            for k in policy:
+                policy[k] += lr * grads[k]
+    return policy
+
+
+def test_several_inner_updates_use_a_frozen_old_policy(monkeypatch):
+    # Two hand-built batches, four inner updates each: after the first update pi / pi_old is no
+    # longer 1 and clipping engages. Setting pi_old to the current policy (an alias of it, or a
+    # copy refreshed every inner step), or to pi_ref, gives a different policy, as do a clip on
+    # the wrong side or a flipped KL sign.
+    import snippets.post_training.grpo as grpo
+
+    task = make_task()
+    ref = {"tens": task["ref_tens"], "units": task["ref_units"]}
+    batches = [(np.array([7, 7, 7, 42, 42, 42]), np.array([0, 0, 1, 0, 0, 0]), np.array([7, 6, 7, 6, 5, 6])),
+               (np.array([7, 7, 7, 42, 42, 42]), np.array([0, 0, 0, 0, 1, 0]), np.array([7, 7, 8, 6, 6, 4]))]
+    served = iter(batches)
+    monkeypatch.setattr(grpo, "sample", lambda policy, q, group_size, rng: next(served))
+    inner, lr, clip, beta = 4, 6.0, 0.2, 0.5
+    policy, _ = train_grpo(task, steps=2, questions=2, group_size=3, inner=inner, lr=lr, clip=clip, beta=beta)
+    advantages = [group_advantages(reward(task, *b), 3) for b in batches]
+    expected = _reference_training(ref, batches, advantages, inner, lr, clip, beta)
+    for k in policy:
+        np.testing.assert_allclose(policy[k], expected[k], rtol=0, atol=1e-6, err_msg=k)
+    # The case exercises the clip: without it the same updates land elsewhere.
+    unclipped = _reference_training(ref, batches, advantages, inner, lr, 1e9, beta)
+    assert max(abs(unclipped[k] - expected[k]).max() for k in policy) > 1e-2
