@@ -1,18 +1,21 @@
-"""A byte-level BPE tokenizer trained on this handbook's own pages, and what it costs Chinese.
+"""A byte-level BPE tokenizer trained on some of this handbook's pages, and what it costs Chinese.
 
 What it shows
 - Training a GPT-2-style byte-level BPE with the `tokenizers` package: start from the
   256 byte values, repeatedly merge the most frequent adjacent pair until the
   vocabulary is full. Any text round-trips exactly; no character is ever unknown.
-- The price of an English-trained vocabulary: a tokenizer trained on the English
-  pages (docs/en) and one trained on both languages (docs/en + docs/zh), with the same
-  vocabulary size, are measured in tokens per Chinese character on Chinese pages
-  neither has seen. Without merges a Chinese character costs its 3 UTF-8 bytes.
+- The price of an English-trained vocabulary: a tokenizer trained on English pages
+  and one trained on the same pages in both languages, with the same vocabulary size,
+  are measured in tokens per Chinese character on Chinese pages neither has seen.
+  Without merges a Chinese character costs its 3 UTF-8 bytes.
+- The pages (glossary, llm/, theory/, applications/ in both languages) are read from
+  bpe_corpus.json.gz, frozen at one commit, so editing the handbook does not move the figures.
 - Why models miscount letters: a word reaches the model as a few token ids, not letters.
 
 Run
     python -m snippets.llm.bpe            # vocabulary sizes 2,000 to 16,000
     python -m snippets.llm.bpe --quick    # one small vocabulary
+    python -m snippets.llm.bpe --freeze HEAD   # re-freeze the corpus (bpe_corpus.json.gz) at a commit
     python benchmarks/run.py bpe          # records the table in benchmarks/results.json;
                                           # then copy it into both tokenization pages
 
@@ -22,7 +25,11 @@ What to change in practice
   your own text. Production tokenizers add special tokens (<|endoftext|>, chat roles).
 """
 
+import functools
+import gzip
+import json
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -30,24 +37,26 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 from snippets._example import parser
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+# The corpus: some of this handbook's pages in both languages, frozen at one commit (see frozen_corpus).
+CORPUS = Path(__file__).with_name("bpe_corpus.json.gz")
 CJK = re.compile(r"[\u4e00-\u9fff]+")  # CJK Unified Ideographs: 3 bytes each in UTF-8
 DEFAULT_VOCAB = 8000
 
 
 # --8<-- [start:data]
-HELD_OUT = "applications/"  # a fixed set of pages, so new pages elsewhere do not move it
+TRAIN = ("glossary.md", "llm/", "theory/")  # pages under docs/en and docs/zh (kept small)
+HELD_OUT = "applications/"  # held out of training in both languages
 # The page that shows this example quotes its output (" strawberry" and its pieces);
 # training on it would make the tokenizer learn the demo word from its own write-up.
 EXCLUDED = ("llm/tokenization.md",)
 
 
 def load_pages():
-    """Training and held-out pages: the docs/*/applications pages are held out in both languages."""
+    """Training and held-out pages of both languages, as frozen in CORPUS."""
     def read(lang):
-        pages = [(p.relative_to(DOCS / lang).as_posix(), p.read_text("utf-8"))
-                 for p in sorted((DOCS / lang).rglob("*.md"))
-                 if p.relative_to(DOCS / lang).as_posix() not in EXCLUDED]
+        pages = sorted(frozen_corpus()[lang].items())  # {path under docs/<lang>: text}
         train = [text for name, text in pages if not name.startswith(HELD_OUT)]
         held_out = [text for name, text in pages if name.startswith(HELD_OUT)]
         return train, held_out
@@ -60,6 +69,27 @@ def chinese_runs(texts):
     """The runs of Chinese characters in some pages: what "tokens per Chinese character" counts."""
     return [run for text in texts for run in CJK.findall(text)]
 # --8<-- [end:data]
+
+
+@functools.cache
+def frozen_corpus():
+    """The pages as of one commit (CORPUS), so that editing a page does not move the example's
+    figures. `python -m snippets.llm.bpe --freeze REV` writes it again from REV."""
+    return json.loads(gzip.decompress(CORPUS.read_bytes()).decode("utf-8"))
+
+
+def freeze_corpus(rev):
+    """CORPUS from the pages at git revision rev: the TRAIN and HELD_OUT pages of both languages."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True,
+                              encoding="utf-8").stdout
+    frozen = {"source": git("rev-parse", "--short", rev).strip()}
+    for lang in ("en", "zh"):
+        names = [n.removeprefix(f"docs/{lang}/") for n in git("ls-tree", "-r", "--name-only", rev, f"docs/{lang}/").split()]
+        frozen[lang] = {n: git("show", f"{rev}:docs/{lang}/{n}") for n in sorted(names)
+                        if n.endswith(".md") and n.startswith(TRAIN + (HELD_OUT,)) and n not in EXCLUDED}
+    CORPUS.write_bytes(gzip.compress(json.dumps(frozen, ensure_ascii=False).encode("utf-8"), mtime=0))
+    return frozen["source"]
 
 
 # --8<-- [start:train]
@@ -140,8 +170,8 @@ def run(quick=False, figures_dir=None):
 
 
 def benchmark():
-    """Every row of the page's table. The corpus is the handbook itself, so the figures move
-    whenever pages change: the page quotes this record (tests/snippets/llm/test_bpe.py checks)."""
+    """Every row of the page's table. The corpus is frozen (CORPUS), so the figures change only
+    when it is re-frozen: the page quotes this record (tests/snippets/llm/test_bpe.py checks)."""
     entries = []
     for r in map(compare, SIZES):
         v, per_token = r["vocab_size"], r["english_chars_per_token"]
@@ -158,9 +188,14 @@ def benchmark():
 
 def main(argv=None):
     cli = parser(__doc__)
+    cli.add_argument("--freeze", metavar="REV", help="rewrite the frozen corpus from git revision REV, then run")
     args = cli.parse_args(argv)
+    if args.freeze:
+        print("froze the corpus at", freeze_corpus(args.freeze))
+        frozen_corpus.cache_clear()
     out = run(quick=args.quick)
     first = out["results"][0]
+    print(f"corpus: the pages as of commit {frozen_corpus()['source']} ({CORPUS.name})")
     print(f"held-out Chinese characters: {first['held_out_chinese_chars']}; Chinese share of the "
           f"English pages: {first['chinese_share_of_english_pages']:.2%}; raw UTF-8 bytes: 3.00 per character")
     for r in out["results"]:

@@ -1,5 +1,6 @@
-"""Byte-level BPE trained on the handbook's pages: exact round trip, and an
-English-only vocabulary costs more tokens per Chinese character than a bilingual one."""
+"""Byte-level BPE trained on handbook pages frozen in bpe_corpus.json.gz: exact round trip, an
+English-only vocabulary costs more tokens per Chinese character than a bilingual one, and the
+page's table is what the frozen corpus gives."""
 
 import json
 import re
@@ -7,13 +8,17 @@ import re
 import pytest
 
 from snippets.llm.bpe import (
+    CORPUS,
     DOCS,
     EXCLUDED,
+    HELD_OUT,
+    TRAIN,
     SIZES,
     chinese_metric,
     chinese_runs,
     compare,
     english_metric,
+    frozen_corpus,
     load_pages,
     main,
     pieces,
@@ -57,9 +62,22 @@ def test_held_out_pages_are_not_in_the_training_text():
         assert held_out and not set(held_out) & set(pages[lang])
     assert len(chinese_runs(pages["zh_held_out"])) > 100
     # the page quoting the demo's output is not training text either
-    for name in EXCLUDED:
-        for lang in ("en", "zh"):
-            assert (DOCS / lang / name).read_text("utf-8") not in pages[lang]
+    for lang in ("en", "zh"):
+        assert not set(EXCLUDED) & set(frozen_corpus()[lang])
+
+
+def test_the_corpus_is_frozen_small_and_named_on_both_pages():
+    corpus = frozen_corpus()
+    assert CORPUS.stat().st_size < 400_000, f"{CORPUS}: keep the frozen corpus small (fewer pages in TRAIN)"
+    for lang in ("en", "zh"):
+        names = set(corpus[lang])
+        assert names and all(n.startswith(TRAIN + (HELD_OUT,)) for n in names)
+        assert any(n.startswith(HELD_OUT) for n in names) and any(not n.startswith(HELD_OUT) for n in names)
+        page = (DOCS / lang / "llm" / "tokenization.md").read_text("utf-8")
+        assert corpus["source"] in page and CORPUS.name in page, (
+            f"docs/{lang}/llm/tokenization.md should name the frozen corpus ({CORPUS.name}) and its commit "
+            f"{corpus['source']}; after `python -m snippets.llm.bpe --freeze REV`, re-run "
+            "`python benchmarks/run.py bpe` and update both pages")
 
 
 def test_a_word_reaches_the_model_as_a_few_pieces_not_letters(small):
@@ -82,10 +100,25 @@ def test_main_quick(capsys):
     assert "English-only" in out and "strawberry" in out
 
 
+def _recorded():
+    return {e["metric"]: e for e in json.loads(RESULTS.read_text("utf-8")) if e["example"] == "llm/bpe"}
+
+
+def test_the_frozen_corpus_reproduces_the_recorded_run(small):
+    # The corpus is frozen and BPE training is deterministic, so a fresh run gives the recorded
+    # figures exactly: a re-frozen corpus without a re-run of the benchmark fails here.
+    zh, en = _recorded()[chinese_metric(2000)], _recorded()[english_metric(2000)]
+    measured = [small["english_only"], small["bilingual"],
+                small["english_chars_per_token"]["english_only"], small["english_chars_per_token"]["bilingual"]]
+    recorded = [zh["baseline_value"], zh["value"], en["baseline_value"], en["value"]]
+    assert [round(x, 3) for x in measured] == recorded, (
+        f"{CORPUS.name} gives {measured} at V=2000, benchmarks/results.json records {recorded}: "
+        "run `python benchmarks/run.py bpe` and copy the table into both tokenization pages")
+
+
 def test_the_page_table_is_the_run_recorded_in_results_json():
-    # The corpus is the handbook, so a fresh run drifts whenever a page changes: the page
-    # must quote the recorded run, not figures typed from some earlier one.
-    recorded = {e["metric"]: e for e in json.loads(RESULTS.read_text("utf-8")) if e["example"] == "llm/bpe"}
+    # The page must quote the recorded run, not figures typed from some earlier one.
+    recorded = _recorded()
     row = re.compile(r"^\| ([\d,]+) \| ([\d.]+) → ([\d.]+) \| ([\d.]+) → ([\d.]+) \|$", re.M)
     for lang in ("en", "zh"):
         page = DOCS / lang / "llm" / "tokenization.md"
