@@ -65,6 +65,7 @@ def pytest_collectreport(report):
 
 import functools  # noqa: E402
 import http.server  # noqa: E402
+import shutil  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import threading  # noqa: E402
@@ -87,18 +88,66 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class _Build:
+    """`scripts/site.py build` in a subprocess, started when the first test that needs the
+    site is collected: it then runs on the second core while collection goes on (importing
+    TensorFlow takes about as long as the build), instead of in the first browser test."""
+
+    def __init__(self):
+        self.url = f"http://127.0.0.1:{_free_port()}/"
+        self.site = Path(tempfile.mkdtemp(prefix="handbook-test-site-"))
+        self.out, self.err = (tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") for _ in "oe")
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "site.py"), "build", "--site-dir", str(self.site)],
+            cwd=ROOT, env=dict(os.environ, SITE_URL=self.url), stdout=self.out, stderr=self.err,
+        )
+
+    def result(self) -> BuiltSite:
+        returncode = self.proc.wait()
+        self.out.seek(0), self.err.seek(0)
+        return BuiltSite(self.site, self.url, returncode, self.out.read() + self.err.read())
+
+    def discard(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.out.close(), self.err.close()
+        shutil.rmtree(self.site, ignore_errors=True)
+
+
+_build = None
+
+
+def _needs_site(item) -> bool:
+    return "built_site" in getattr(item, "fixturenames", ())
+
+
+def pytest_itemcollected(item):
+    global _build
+    if _build is None and _needs_site(item):
+        _build = _Build()
+
+
+@pytest.hookimpl(trylast=True)  # after -k/-m/--deselect have removed items
+def pytest_collection_modifyitems(items):
+    global _build
+    if _build is not None and not any(_needs_site(item) for item in items):
+        _build.discard()  # nothing selected uses the site: stop building it
+        _build = None
+
+
+def pytest_unconfigure(config):
+    if _build is not None:
+        _build.discard()
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> BuiltSite:
+def built_site() -> BuiltSite:
     """A strict build of both languages, made for the address it is served at."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    site = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, SITE_URL=url)
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "site.py"), "build", "--site-dir", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )
-    return BuiltSite(site, url, result.returncode, result.stdout + result.stderr)
+    global _build
+    if _build is None:  # e.g. a test file collected by a plugin that skipped pytest_itemcollected
+        _build = _Build()
+    return _build.result()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
