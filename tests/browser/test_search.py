@@ -48,7 +48,8 @@ def search(site_page):
                 if site_page.locator(".md-search-result__item").count() and state.get("warm"):
                     break  # the same results as the previous term
         state["warm"] = True
-        site_page.wait_for_timeout(30)
+        # No settling wait: Material clears the list and appends the first 10 results in
+        # the worker message's own task (components/search/result), so a changed list is whole.
         return site_page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item')].map(li =>
             [...li.querySelectorAll('a.md-search-result__link')].map(a => a.href))""")
 
