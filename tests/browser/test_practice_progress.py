@@ -1,7 +1,8 @@
 """Practice that remembers, in a real browser, in both languages: the SM-2
 schedule (docs/assets/javascripts/srs.js) against the formula, progress that
 survives a reload and a rebuild without one question, export / import / reset,
-the marks on Q&A pages, and a mock interview run with the keyboard alone."""
+the marks on Q&A pages, a mock interview run with the keyboard alone, and
+the same-day repeats of questions graded below Good (SM-2 step 7)."""
 
 import json
 import math
@@ -248,4 +249,62 @@ def test_a_mock_interview_from_the_filters_stays_in_them_and_can_end_early(site_
     assert site_page.locator("[data-mock-weak] a").get_attribute("href").endswith("#" + first)
     assert "1" in site_page.locator("[data-mock-result]").inner_text()
     assert not site_page.locator("[data-practice-draw]").is_disabled()
+    site_page.watch.assert_clean()
+
+
+def current_anchor(page):
+    return page.locator("[data-practice-title]").get_attribute("href").split("#")[1]
+
+
+@pytest.mark.parametrize("lang,root", LANGS)
+def test_a_question_graded_below_good_is_repeated_the_same_day_and_scheduled_once(site_page, lang, root):
+    """SM-2 step 7 (super-memory.com/english/ol/sm2.htm): items graded below 4 are repeated
+    the same day until they score at least 4; those repeats do not change the schedule."""
+    say = lambda name: site_page.locator("[data-practice]").get_attribute(name)  # noqa: E731
+    status = site_page.locator("[data-practice-status]")
+    open_practice(site_page, root)
+    gap = site_page.evaluate("HandbookSRS.DRILL_GAP")
+    site_page.locator("[data-practice-draw]").click()
+    missed = grade_current(site_page, "again")
+    first = stored(site_page)["cards"][missed]
+    queued = status.inner_text()
+
+    # After `gap` other questions it comes back, marked as a repeat.
+    others = [grade_current(site_page, "good") for _ in range(gap)]
+    assert missed not in others and current_anchor(site_page) == missed, "a question graded Again did not come back"
+    assert say("data-drill-again").replace("{n}", str(gap)) in queued
+    assert say("data-drill") in status.inner_text()
+    # Hard is still below Good: back in the queue, and the card keeps the first grade's schedule.
+    grade_current(site_page, "hard")
+    assert stored(site_page)["cards"][missed] == first
+    assert status.inner_text().startswith(say("data-repeated").replace("{days}", "1"))
+    others = [grade_current(site_page, "good") for _ in range(gap)]
+    assert missed not in others and current_anchor(site_page) == missed
+    # Good clears it from the day's repeats, schedule still untouched; it does not come back.
+    grade_current(site_page, "good")
+    assert stored(site_page)["cards"][missed] == first
+    later = [grade_current(site_page, "good") for _ in range(gap + 2)]
+    assert missed not in later
+
+    # The repeats survive a reload (sessionStorage keeps the queue and the count of grades).
+    again = grade_current(site_page, "again")
+    open_practice(site_page, root)
+    site_page.locator("[data-practice-draw]").click()
+    others = [grade_current(site_page, "good") for _ in range(gap)]
+    assert again not in others and current_anchor(site_page) == again
+
+    # The pure rules: with nothing due or new left, a repeat comes before a question ahead of
+    # time; a second grade the same day changes no card; a new day starts without repeats.
+    rules = site_page.evaluate("""() => {
+        const S = HandbookSRS, now = Date.now(), qs = [{id: "a", topics: ["x"]}, {id: "b", topics: ["x"]}];
+        const card = (q) => S.grade(undefined, q, now);
+        const cards = {a: card(1), b: card(5)};
+        const drill = {...S.drillFresh(now), step: 1, queue: [{id: "a", at: 1 + S.DRILL_GAP}]};
+        const picked = S.next(qs, cards, now, S.topicEase(qs, cards), "b", Math.random, drill);
+        const again = S.answer(cards, S.drillFresh(now), "b", 1, now);
+        const tomorrow = S.drillToday(drill, now + S.DAY);
+        return [picked.question.id, picked.kind, again.scheduled, again.cards.b === cards.b,
+                again.drill.queue.map((e) => e.id), tomorrow.queue.length];
+    }""")
+    assert rules == ["a", "drill", False, True, ["b"], 0]
     site_page.watch.assert_clean()

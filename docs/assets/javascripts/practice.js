@@ -37,10 +37,21 @@ document$.subscribe(() => {
     const memory = new Map();
     storage = { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => memory.set(k, v), removeItem: (k) => memory.delete(k) };
   }
+  // The day's drill (SM-2 step 7) lives in sessionStorage: it survives a reload or a
+  // visit to a question's page and back, and ends with the tab.
+  let session;
+  try {
+    session = window.sessionStorage;
+    session.getItem(S.DRILL_KEY);
+  } catch {
+    const memory = new Map();
+    session = { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => memory.set(k, v) };
+  }
 
   let questions = [];
   let byId = new Map();
   let cards = {};
+  let drill = S.drillFresh(Date.now());
   let labels = null;
   let current = null;
   let answers = null;
@@ -97,6 +108,7 @@ document$.subscribe(() => {
       labels = data.labels;
       const loaded = S.load(storage, new Set(byId.keys()));
       cards = loaded.cards;
+      drill = S.loadDrill(session, Date.now(), new Set(byId.keys()));
       const used = new Set(questions.flatMap((q) => q.topics));
       Object.entries(labels.topics)
         .filter(([id]) => used.has(id))
@@ -145,10 +157,11 @@ document$.subscribe(() => {
       return;
     }
     const now = Date.now();
-    const picked = S.next(candidates, cards, now, S.topicEase(questions, cards), current && current.id);
+    const picked = S.next(candidates, cards, now, S.topicEase(questions, cards), current && current.id, Math.random, S.drillToday(drill, now));
     const t = S.tally(candidates, cards, now);
     let message = fill(say.pool, { n: candidates.length, due: t.due, new: t.fresh });
     if (picked.kind === "ahead") message += " " + say.ahead;
+    if (picked.kind === "drill") message += " " + say.drill;
     show(picked.question);
     status.textContent = message;
   }
@@ -165,9 +178,15 @@ document$.subscribe(() => {
   function onGrade(q) {
     const now = Date.now();
     const before = current;
-    cards = { ...cards, [before.id]: S.grade(cards[before.id], q, now) };
+    const graded = S.answer(cards, drill, before.id, q, now);
+    cards = graded.cards;
+    drill = graded.drill;
+    S.saveDrill(session, drill);
     store();
     const days = cards[before.id].interval;
+    // What the grade did: set the schedule (the day's first grade) or only moved the drill.
+    let said = fill(graded.scheduled ? say.graded : say.repeated, { days });
+    if (q < S.DRILL_BELOW) said += " " + fill(say.drillAgain, { n: S.DRILL_GAP });
     if (mock) {
       mock.results.push({ question: before, q });
       mock.index++;
@@ -176,7 +195,7 @@ document$.subscribe(() => {
       return;
     }
     draw();
-    status.textContent = fill(say.graded, { days }) + " " + status.textContent;
+    status.textContent = said + " " + status.textContent;
   }
 
   // --- Mock interview ---------------------------------------------------------
@@ -305,6 +324,8 @@ document$.subscribe(() => {
     const n = Object.keys(cards).length;
     if (!window.confirm(fill(say.resetConfirm, { n }))) return;
     cards = {};
+    drill = S.drillFresh(Date.now());
+    S.saveDrill(session, drill);
     storage.removeItem(S.KEY);
     renderProgress();
     status.textContent = say.resetDone;
