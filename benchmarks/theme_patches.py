@@ -10,9 +10,9 @@ is the first build with one patch of handbook/theme/ undone on the built files:
 - no-late-bundle   Material's own scripts block: the bundle in a plain <script> at the end of <body>
 - no-compile-hint  the bundle without V8's `//# allFunctionsCalledOnLoad` first line
 - no-lazy-index    Material's bundle as shipped (search index fetched on every page view), hint kept
-- no-css-rewrites  Material's stylesheet as shipped
 - no-content-lazy  the undocumented `content.lazy` flag off
 - material-palette Material's palette component instead of overrides/partials/palette.html
+- a+b              several of the above undone together (not material-palette)
 
 One server on one port serves whichever variant is being audited, so the URL
 (and every cache key) is the same for all. Runs are interleaved, each round in
@@ -23,6 +23,7 @@ the CPU slowdown that makes this host emulate Lighthouse's intended phone
 
 Prints per variant and page: median score, TBT and LCP with their quartiles,
 and a Mann-Whitney U test of TBT against `all`. A benchmark, not a test.
+DESIGN.md (Page speed) has the results and what was dropped because of them.
 """
 
 import argparse
@@ -83,11 +84,6 @@ def no_lazy_index(site, pages):
     bundle.write_text(theme.add_compile_hint(shipped.read_text(encoding="utf-8")), encoding="utf-8")
 
 
-def no_css_rewrites(site, pages):
-    sheet, shipped = theme_file(site, theme.STYLESHEET)
-    shutil.copyfile(shipped, sheet)
-
-
 def no_late_bundle(site, pages):
     for page in pages:
         html = page.read_text(encoding="utf-8")
@@ -107,7 +103,7 @@ def no_content_lazy(site, pages):
 
 
 VARIANTS = {"no-late-bundle": no_late_bundle, "no-compile-hint": no_compile_hint, "no-lazy-index": no_lazy_index,
-            "no-css-rewrites": no_css_rewrites, "no-content-lazy": no_content_lazy}
+            "no-content-lazy": no_content_lazy}
 
 
 def quartiles(values):
@@ -120,7 +116,8 @@ def main(argv=None):
     parser.add_argument("--runs", type=int, default=10, help="rounds; each audits every variant once per page")
     parser.add_argument("--pages", nargs="*", default=["Q&A", "notebook"], help=f"subset of {list(PAGES)}")
     parser.add_argument("--languages", nargs="*", default=["zh"], help=f"subset of {list(LANGUAGES)}")
-    parser.add_argument("--variants", nargs="*", default=["all", *VARIANTS, "material-palette"])
+    parser.add_argument("--variants", nargs="*", default=["all", *VARIANTS, "material-palette"],
+                        help="join names with + to undo several patches in one variant")
     parser.add_argument("--cpu-slowdown", type=float, default=None, help="default: calibrated on this host")
     parser.add_argument("--work-dir", default=None, help="keep the builds and reports here (default: temporary)")
     parser.add_argument("--seed", type=int, default=0)
@@ -140,12 +137,14 @@ def main(argv=None):
                 build(src, site, base)
             sites[name] = site
     urls = {(page, lang): f"{LANGUAGES[lang]}{PAGES[page]}index.html" for page in args.pages for lang in args.languages}
-    for name, undo in VARIANTS.items():
-        if name in args.variants and not (work / name).exists():
+    for name in args.variants:
+        if name in sites:
+            continue
+        if not (work / name).exists():  # "a+b": both patches undone
             shutil.copytree(sites["all"], work / name)
-            undo(work / name, [work / name / path for path in urls.values()])
-        if name in args.variants:
-            sites[name] = work / name
+            for part in name.split("+"):
+                VARIANTS[part](work / name, [work / name / path for path in urls.values()])
+        sites[name] = work / name
 
     served = [sites["all"]]
     handler = lambda *a, **k: GzipHandler(*a, directory=str(served[0]), **k)  # noqa: E731
@@ -180,14 +179,15 @@ def main(argv=None):
 
     print(f"\nMobile, {slowdown}x CPU slowdown, {args.runs} interleaved runs; quartiles q1/median/q3; "
           "p: two-sided Mann-Whitney U of TBT against `all`.")
-    print(f"{'variant':17} {'page':9} lang {'score':>13} {'TBT ms':>17} {'LCP s':>17}  p(TBT)")
+    w = max(map(len, sites))
+    print(f"{'variant':{w}} {'page':9} lang {'score':>13} {'TBT ms':>17} {'LCP s':>17}  p(TBT)")
     for page, lang in urls:
         reference = [r[1] for r in results[("all", page, lang)]]
         for variant in sites:
             runs = results[(variant, page, lang)]
             score, tbt, lcp = (quartiles([r[i] for r in runs]) for i in range(3))
             p = "" if variant == "all" else f"{mannwhitneyu([r[1] for r in runs], reference).pvalue:.3f}"
-            print(f"{variant:17} {page:9} {lang:4} {'/'.join(f'{s:.0f}' for s in score):>13} "
+            print(f"{variant:{w}} {page:9} {lang:4} {'/'.join(f'{s:.0f}' for s in score):>13} "
                   f"{'/'.join(f'{t:.0f}' for t in tbt):>17} {'/'.join(f'{v / 1000:.2f}' for v in lcp):>17}  {p}")
     print(f"\nBuilds and reports: {work}")
     return 0

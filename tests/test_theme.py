@@ -84,51 +84,6 @@ def test_a_bundle_in_a_script_tag_fails():
         theme.rewrite_markup(PAGE + '<script src="../assets/javascripts/bundle.1.min.js"></script>')
 
 
-# --- stylesheet --------------------------------------------------------------------------------
-
-# Ancestor features whose change reaches every element below: the classes Material's bundle
-# puts on <html> as it starts, and `:not([class])`, which any class change affects.
-RUNTIME_ANCESTOR = re.compile(r"\.(?:no-js|js|js-focus-visible)(?![\w-])|:not\(\[class\]\)")
-# A compound with a class, id, attribute or tag lets Chromium restyle only the elements that have it.
-FEATURE = re.compile(r"^(?:[a-zA-Z][\w-]*|\*?[.#\[])|[.#\[]")
-
-
-def _selectors(css: str):
-    for prelude in re.findall(r"([^{}]+)\{", re.sub(r"/\*.*?\*/", "", css, flags=re.S)):
-        if prelude.lstrip().startswith("@"):
-            continue
-        yield from (s.strip() for s in re.split(r",(?![^(]*\))", prelude) if s.strip())
-
-
-def whole_subtree_selectors(css: str) -> list[str]:
-    bad = []
-    for selector in _selectors(css):
-        parts = re.split(r"\s*([ >+~])\s*(?![^(]*\))", selector)  # compound, combinator, compound, ...
-        if len(parts) < 3 or parts[-2] in "+~":
-            continue  # a sibling combinator restyles one sibling, not a subtree
-        rightmost = re.sub(r"::?[\w-]+(\([^)]*\))?", "", parts[-1])  # pseudo-classes carry no feature
-        if not FEATURE.search(rightmost) and RUNTIME_ANCESTOR.search("".join(parts[:-2])):
-            bad.append(selector)
-    return bad
-
-
-def test_the_checker_finds_materials_original_rules_and_the_rewrite_fixes_them():
-    css = (".md-typeset table:not([class]) td>:first-child{margin-top:0}"
-           ".no-js .md-typeset .tabbed-set>input:first-child:checked~.tabbed-labels>:first-child{color:red}"
-           ".no-js .md-search{display:none}.md-typeset td>:first-child{margin-top:0}")
-    assert whole_subtree_selectors(css) == [
-        ".md-typeset table:not([class]) td>:first-child",
-        ".no-js .md-typeset .tabbed-set>input:first-child:checked~.tabbed-labels>:first-child",
-    ]
-    rewritten, missed = theme.rewrite_stylesheet(css)
-    assert missed == [] and whole_subtree_selectors(rewritten) == []
-
-
-def test_a_stylesheet_without_the_rules_is_reported():
-    _, missed = theme.rewrite_stylesheet(".md-search{display:none}")
-    assert len(missed) == len(theme.STYLESHEET_REWRITES)
-
-
 # --- bundle ------------------------------------------------------------------------------------
 
 BUNDLE = ('"use strict";(()=>{var Or=Te(),zi=document.forms.namedItem("search")?ks():tt,fo=new T;'
@@ -191,14 +146,6 @@ def test_material_still_segments_through_jieba_and_has_the_memoized_method():
 
 
 # --- the built site ----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_built_stylesheet_has_no_whole_page_restyle_on_class_change(site_dir, lang):
-    for sheet in built_files(site_dir, lang, theme.STYLESHEET):
-        bad = whole_subtree_selectors(sheet.read_text(encoding="utf-8"))
-        assert not bad, (f"{sheet.name} has selectors that make a class change on <html> restyle the whole "
-                         f"page: {bad[:3]}. Add a rewrite for them to STYLESHEET_REWRITES in {theme.WHERE}.")
-
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_built_bundle_has_the_hint_and_defers_the_index(site_dir, lang):

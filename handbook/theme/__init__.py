@@ -18,7 +18,6 @@ Inventory (the page-speed figures behind each are in DESIGN.md):
 | overrides/partials/alternate.html | language links to the twin page | Material's header still includes it |
 | `SEARCH_DIALOG` | search dialog gets an accessible name | the dialog's opening tag is on every page |
 | `SOURCE_LINK` | no star and fork counts fetched from GitHub | the source link's tag is on every page |
-| `STYLESHEET_REWRITES` | no whole-page restyle on a class change | each rule is found in the stylesheet |
 | `defer_search_index` + lazy_search_index.js | search index fetched on first use | the one request is found in the bundle |
 | `add_compile_hint` | bundle compiled while it downloads | (a comment; nothing to find) |
 | `add_query_functions` + search_worker.js, `disable_jieba` | Chinese found by any substring | the worker's message protocol; the plugin's jieba hook |
@@ -39,7 +38,6 @@ WHERE = "handbook/theme/__init__.py"
 
 # Material's built files, relative to the site root.
 BUNDLE = "assets/javascripts/bundle.*.min.js"
-STYLESHEET = "assets/stylesheets/main.*.min.css"
 PALETTE = "assets/stylesheets/palette.*.min.css"
 WORKER = "assets/javascripts/workers/search.*.min.js"
 SOURCE_MAP_COMMENT = "//# sourceMappingURL="
@@ -156,27 +154,6 @@ def rewrite_markup(html: str, page: str = "page") -> str:
     return html
 
 
-# --- Stylesheet: rules that restyle the whole page whenever <html>'s class changes -------------------
-
-# (pattern, replacement, text a rewritten sheet has, what it fixes). Why: see DESIGN.md.
-STYLESHEET_REWRITES = [
-    (re.compile(r"\.md-typeset table:not\(\[class\]\) (t[dh])>:(first|last)-child"), r".md-typeset \1>:\2-child",
-     ".md-typeset td>:first-child", "table cell margins keyed on table:not([class])"),
-    (re.compile(r"\.tabbed-labels>:(first-child|nth-child\(\d+\))"), r".tabbed-labels>label:\1",
-     ".tabbed-labels>label:first-child", "tab label selectors without a tag"),
-]
-
-
-def rewrite_stylesheet(css: str) -> tuple[str, list[str]]:
-    """The rewritten stylesheet and the rewrites that found nothing."""
-    missed = []
-    for pattern, replacement, done, what in STYLESHEET_REWRITES:
-        css, count = pattern.subn(replacement, css)
-        if not count and done not in css:
-            missed.append(what)
-    return css, missed
-
-
 # --- Bundle: the search index on first use, compile hints, the content.lazy flag ----------------------
 
 LAZY_SEARCH = (HERE / "lazy_search_index.js").read_text(encoding="utf-8")
@@ -286,12 +263,6 @@ def memoize_search_index():
 # --- After the build: every built file this module changes ---------------------------------------------
 
 def patch_built_site(site_dir, features):
-    for sheet in built(site_dir, STYLESHEET):
-        css, missed = rewrite_stylesheet(sheet.read_text(encoding="utf-8"))
-        if missed:
-            fail(f"{sheet.name} no longer has the rules it rewrites ({'; '.join(missed)}).",
-                 "Material's stylesheet changed: check STYLESHEET_REWRITES against it and run tests/test_theme.py.")
-        sheet.write_text(css, encoding="utf-8")
     palette_css = "".join(p.read_text(encoding="utf-8") for p in built(site_dir, PALETTE))
     for bundle in built(site_dir, BUNDLE):
         script = bundle.read_text(encoding="utf-8")
