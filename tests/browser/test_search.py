@@ -23,6 +23,24 @@ def glossary_terms(lang):
     return [(re.sub(r"\s*[（(][^（）()]*[）)]$", "", title).strip(), anchor) for title, anchor in HEADING.findall(text)]
 
 
+# Resolves as soon as the result list differs from `before`, or after `ms` (changed: false).
+# Material clears the list and appends the first 10 results in the task of the worker's
+# message (components/search/result), so a list seen changed is the whole new list.
+RESULTS_AFTER = """([before, ms]) => new Promise(resolve => {
+    const list = document.querySelector('.md-search-result__list');
+    const done = changed => {
+        observer.disconnect();
+        clearTimeout(timer);
+        resolve({changed, groups: [...list.querySelectorAll('.md-search-result__item')].map(li =>
+            [...li.querySelectorAll('a.md-search-result__link')].map(a => a.href))});
+    };
+    const observer = new MutationObserver(() => list.innerHTML !== before && done(true));
+    const timer = setTimeout(() => done(false), ms);
+    observer.observe(list, {childList: true, subtree: true, characterData: true});
+    if (list.innerHTML !== before) done(true);
+})"""
+
+
 @pytest.fixture
 def search(site_page):
     """search(lang, term) -> the result groups (one per page), each the list of its links' paths+anchors."""
@@ -40,18 +58,11 @@ def search(site_page):
         # before its worker has the index: nudge until the list changes.
         for _ in range(40):
             box.press("End")
-            try:
-                site_page.wait_for_function("b => document.querySelector('.md-search-result__list').innerHTML !== b",
-                                            arg=before, timeout=500)
-                break
-            except Exception:
-                if site_page.locator(".md-search-result__item").count() and state.get("warm"):
-                    break  # the same results as the previous term
+            found = site_page.evaluate(RESULTS_AFTER, [before, 500])
+            if found["changed"] or (found["groups"] and state.get("warm")):
+                break  # (unchanged but warm: the same results as the previous term)
         state["warm"] = True
-        # No settling wait: Material clears the list and appends the first 10 results in
-        # the worker message's own task (components/search/result), so a changed list is whole.
-        return site_page.evaluate("""() => [...document.querySelectorAll('.md-search-result__item')].map(li =>
-            [...li.querySelectorAll('a.md-search-result__link')].map(a => a.href))""")
+        return found["groups"]
 
     return run
 
