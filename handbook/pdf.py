@@ -2,19 +2,15 @@
 
     python scripts/pdf.py [--site-dir site]      # `make pdf`, after `make build`
 
-For each language: the article of every page of the nav, in nav order
-(except the interactive practice page and the tags index), is put into one
-document (the first page of the built site served on 127.0.0.1, each article
-from a new sheet) and printed once with Chromium's own print (Playwright's
+For each language: every page of the nav, in nav order (except the
+interactive practice page and the tags index), is loaded from the built site
+served on 127.0.0.1 and printed with Chromium's own print (Playwright's
 page.pdf) using the site's print stylesheet: answers open, formulas as
-KaTeX HTML, figures loaded, Chinese in WenQuanYi Micro Hei. One print, not
-one per page merged: merged prints embedded a subset of every font, and the
-glyphs of Chinese bold, once per page (the zh PDF was 34 MB). Links point at
-the published site (each page's canonical URL), not at the local server.
-pypdf finds the sheet each page starts on (a marker link at the top of each
-article), a table of contents with page numbers is printed in front, every
-sheet gets its number in the footer, and the outline (bookmarks) follows the
-nav. Output:
+KaTeX HTML, figures loaded, Chinese in the system's CJK font (fonts-noto-cjk).
+Links point at the published site (each page's canonical URL), not at the
+local server. Then pypdf counts each page's sheets, a table of contents with
+page numbers is printed in front, the parts are merged, every sheet gets its
+number in the footer, and the outline (bookmarks) follows the nav. Output:
 <site>/pdf/handbook-<lang>.pdf, so the deploy publishes it with the site.
 
 `check()` fails, naming the PDF and what is missing, when a question heading
@@ -70,6 +66,7 @@ class Part:
     url: str  # path under the language's root
     section: str  # nav group, "" at the top level
     title: str = ""
+    pdf: bytes = b""
     pages: int = 0
     first: int = 0  # index of its first sheet in the whole PDF
     anchors: list = field(default_factory=list)
@@ -127,87 +124,16 @@ body, .md-typeset { font-family: "Liberation Sans", Arial, "WenQuanYi Micro Hei"
 CJK_FONT = "WenQuanYiMicroHei"
 
 
-# Where each part starts: a link to MARK + its index at the top of its article
-# becomes a link annotation on the sheet it starts on (then removed).
-MARK = "https://pdf-part.invalid/"
-
-# Replace the loaded page's article by the articles of all `urls`, each from a
-# new sheet, with the stylesheets they link (notebook pages add jupyter.css).
-# Relative links and images resolve against their own page, not this one.
-# Returns each part's title and question anchors.
-COMBINE = """async ([urls, mark]) => {
-  const have = new Set([...document.querySelectorAll('link[rel="stylesheet"]')].map((l) => l.href));
-  const sheets = [];
-  const articles = await Promise.all(urls.map(async (url, i) => {
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-    for (const link of doc.querySelectorAll('link[rel="stylesheet"]')) {
-      const href = new URL(link.getAttribute("href"), url).href;
-      if (!have.has(href)) { have.add(href); sheets.push(href); }
-    }
-    const article = doc.querySelector("article.md-content__inner");
-    if (!article) throw new Error(`${url}: no article.md-content__inner`);
-    for (const [selector, attr] of [["a[href]", "href"], ["img[src]", "src"], ["source[src]", "src"], ["object[data]", "data"]])
-      article.querySelectorAll(selector).forEach((el) => el.setAttribute(attr, new URL(el.getAttribute(attr), url).href));
-    article.querySelectorAll("script").forEach((s) => s.remove());
-    const start = doc.createElement("a");
-    start.href = mark + i;
-    start.setAttribute("aria-hidden", "true");
-    start.style.cssText = "display: block; height: 1px; margin-bottom: -1px";
-    article.prepend(start);
-    if (i) article.style.breakBefore = "page";
-    return document.adoptNode(article);
-  }));
-  await Promise.all(sheets.map((href) => new Promise((resolve, reject) => {
-    const link = Object.assign(document.createElement("link"), { rel: "stylesheet", href });
-    link.onload = resolve;
-    link.onerror = () => reject(new Error(`stylesheet did not load: ${href}`));
-    document.head.append(link);
-  })));
-  document.querySelector("article.md-content__inner").replaceWith(...articles);
-  return articles.map((a) => [(a.querySelector("h1") || {}).textContent || "",
-                              [...a.querySelectorAll("[data-difficulty][id]")].map((h) => h.id)]);
-}"""
-
-
-def _print(page, root: str, parts: list[Part], local: str, published: str) -> bytes:
-    """All parts printed as one PDF; sets each part's title and anchors."""
-    page.goto(root + parts[0].url, wait_until="load")
-    found = page.evaluate(COMBINE, [[root + part.url for part in parts], MARK])
+def _print(page, url: str, local: str, published: str) -> tuple[bytes, str, list[str]]:
+    page.goto(url, wait_until="load")
     page.add_style_tag(content=PRINT_FONTS)
     page.emulate_media(media="print")
     broken = page.evaluate(PREPARE, [local, published])
     if broken:
-        raise RuntimeError(f"{root}: images did not load: {broken}")
-    for part, (title, anchors) in zip(parts, found):
-        part.title, part.anchors = title.replace("¶", "").strip() or part.src, anchors
-    return page.pdf(print_background=True, **A4)
-
-
-def _part_starts(reader, parts: list[Part]) -> list[int]:
-    """The sheet each part starts on, from the MARK links COMBINE put at the top of each article."""
-    starts = {}
-    for n, sheet in enumerate(reader.pages):
-        for annot in sheet.get("/Annots") or []:
-            uri = str((annot.get_object().get("/A") or {}).get("/URI", ""))
-            if uri.startswith(MARK):
-                starts.setdefault(int(uri[len(MARK):]), n)
-    found = [starts.get(i) for i in range(len(parts))]
-    if None in found or found != sorted(found) or found[0] != 0:
-        missing = [part.src for part, start in zip(parts, found) if start is None]
-        raise RuntimeError(f"could not tell where each page starts in the printed PDF (sheets {found}; no marker for {missing})")
-    return found
-
-
-def _drop_marks(sheet) -> None:
-    from pypdf.generic import ArrayObject, NameObject
-
-    annots = sheet.get("/Annots")
-    if annots:
-        kept = [a for a in annots if not str((a.get_object().get("/A") or {}).get("/URI", "")).startswith(MARK)]
-        if len(kept) != len(annots):
-            sheet[NameObject("/Annots")] = ArrayObject(kept)
+        raise RuntimeError(f"{url}: images did not load: {broken}")
+    title = page.evaluate("() => (document.querySelector('article h1') || {}).textContent || document.title")
+    anchors = page.evaluate("() => [...document.querySelectorAll('article [data-difficulty][id]')].map((h) => h.id)")
+    return page.pdf(print_background=True, **A4), title.replace("¶", "").strip(), anchors
 
 
 def _toc_html(lang: str, parts: list[Part], site_url: str, commit: str) -> str:
@@ -253,10 +179,9 @@ def build_language(browser, base_url: str, lang: str, out: Path, parts: list[Par
     context = browser.new_context(locale="zh-CN" if lang == "zh" else "en-US")
     page = context.new_page()
     try:
-        body = PdfReader(io.BytesIO(_print(page, root, parts, base_url, site_url or base_url)))
-        starts = _part_starts(body, parts) + [len(body.pages)]
-        for i, part in enumerate(parts):
-            part.pages = starts[i + 1] - starts[i]
+        for part in parts:
+            part.pdf, part.title, part.anchors = _print(page, root + part.url, base_url, site_url or base_url)
+            part.pages = len(PdfReader(io.BytesIO(part.pdf)).pages)
         # The contents' length does not depend on its numbers: print it once to count its sheets.
         page.set_content(_toc_html(lang, parts, site_url or base_url, commit), wait_until="load")
         toc_sheets = len(PdfReader(io.BytesIO(page.pdf(**A4))).pages)
@@ -272,11 +197,9 @@ def build_language(browser, base_url: str, lang: str, out: Path, parts: list[Par
 
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(toc)))
-    writer.append(body, import_outline=False)
-    for sheet in writer.pages[toc_sheets:]:
-        _drop_marks(sheet)
     sections = {}
     for part in parts:
+        writer.append(PdfReader(io.BytesIO(part.pdf)), import_outline=False)
         parent = None
         if part.section:
             if part.section not in sections:
@@ -286,9 +209,11 @@ def build_language(browser, base_url: str, lang: str, out: Path, parts: list[Par
     for sheet, number in zip(writer.pages, numbers.pages):
         sheet.merge_page(number)
         sheet.compress_content_streams()  # merge_page leaves them uncompressed: 55 MB instead of 33 (zh)
+    # Each page is printed on its own, so each part embeds its own copies of fonts and of the glyph
+    # outlines Chromium draws for faked Chinese bold (WenQuanYi has no bold): zh 33.9 -> 21.1 MB.
+    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)
     writer.add_metadata({"/Title": SITE_NAMES[lang], "/Creator": "GenAI Interview Handbook (make pdf)"})
     writer.page_mode = "/UseOutlines"
-    writer.compress_identical_objects(remove_duplicates=True, remove_unreferenced=True)  # e.g. glyphs the contents shares
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("wb") as f:
         writer.write(f)

@@ -95,30 +95,27 @@ def test_contents_has_page_numbers_and_every_sheet_its_number(printed):
     # Links go to the published site, never to the local server the PDF was printed from.
     assert any(str(u).startswith("https://example.org/") for u in links), links[:5]
     assert not any("127.0.0.1" in str(u) for u in links), [u for u in links if "127.0.0.1" in str(u)][:3]
-    assert not any(str(u).startswith(pdf.MARK) for u in links), "the markers of where each page starts were left in"
 
 
-def _font_programs(sheet) -> set[tuple[str, int]]:
-    """(font name, object number of its embedded program) of the Type0 fonts a sheet uses."""
-    programs = set()
-    for ref in (sheet["/Resources"].get("/Font") or {}).values():
-        font = ref.get_object()
-        if font.get("/Subtype") == "/Type0":
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-            program = descriptor.raw_get("/FontFile2") or descriptor.raw_get("/FontFile3")
-            programs.add((str(font["/BaseFont"]).split("+", 1)[-1], program.idnum))
-    return programs
-
-
-def test_pages_share_one_embedded_subset_of_each_font(printed):
-    # Printing each page on its own and merging embedded a subset of every font per
-    # page (zh: 134 WenQuanYi subsets, 34 MB); one print embeds each subset once.
-    lang, out, stats, parts = printed
+def streams_stored_twice(path) -> list[tuple[int, int]]:
+    """Pairs of object numbers whose stream data is identical (small streams ignored)."""
     from pypdf import PdfReader
+    from pypdf.generic import StreamObject
 
-    sheets = PdfReader(out).pages
-    used = [set().union(*(_font_programs(s) for s in sheets[p.first:p.first + p.pages])) for p in parts]
-    contents = set().union(*(_font_programs(s) for s in sheets[:parts[0].first]))  # its own print, and the sheet numbers'
-    shared = {name for name, _ in (used[0] & used[1]) - contents}
-    expected = {"LiberationSans", "WenQuanYiMicroHei"} if lang == "zh" else {"LiberationSans"}
-    assert expected <= shared, f"{parts[0].src} and {parts[1].src} embed their own {sorted(expected - shared)}: {sorted(used[0])} / {sorted(used[1])}"
+    reader = PdfReader(path)
+    seen, twice = {}, []
+    for number in sorted({n for table in reader.xref.values() for n in table}):
+        obj = reader.get_object(number)
+        if isinstance(obj, StreamObject) and len(data := obj.get_data()) > 256:
+            if data in seen:
+                twice.append((seen[data], number))
+            seen.setdefault(data, number)
+    return twice
+
+
+def test_no_stream_is_embedded_twice(printed):
+    """Each page is printed on its own, so identical fonts and glyph outlines must be merged."""
+    lang, out, stats, parts = printed
+    twice = streams_stored_twice(out)
+    assert not twice, (f"{out.name}: {len(twice)} streams stored twice (objects {twice[:3]}...); "
+                       "handbook/pdf.py must keep compress_identical_objects before writing")
