@@ -28,25 +28,21 @@ document$.subscribe(() => {
   const summary = $("[data-mock-summary]");
   const base = new URL(root.dataset.src, location.href);
   const siteRoot = base.href.replace(/assets\/questions\.json$/, "");
-  // A browser that refuses storage (private mode in some browsers) practises without memory.
-  let storage;
-  try {
-    storage = window.localStorage;
-    storage.getItem(S.KEY);
-  } catch {
-    const memory = new Map();
-    storage = { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => memory.set(k, v), removeItem: (k) => memory.delete(k) };
+  // Storage the browser refuses (private mode in some browsers) becomes memory for this page.
+  function usable(get, key) {
+    try {
+      const store = get();
+      store.getItem(key);
+      return store;
+    } catch {
+      const memory = new Map();
+      return { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => memory.set(k, v), removeItem: (k) => memory.delete(k) };
+    }
   }
+  const storage = usable(() => window.localStorage, S.KEY);
   // The day's drill (SM-2 step 7) lives in sessionStorage: it survives a reload or a
   // visit to a question's page and back, and ends with the tab.
-  let session;
-  try {
-    session = window.sessionStorage;
-    session.getItem(S.DRILL_KEY);
-  } catch {
-    const memory = new Map();
-    session = { getItem: (k) => memory.get(k) ?? null, setItem: (k, v) => memory.set(k, v) };
-  }
+  const session = usable(() => window.sessionStorage, S.DRILL_KEY);
 
   let questions = [];
   let byId = new Map();
