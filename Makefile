@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 3
 export NO_MKDOCS_2_WARNING ?= 1
 export CHROMIUM
 
-.PHONY: help serve test build pdf bench audit notebooks notebooks-check material-oldest lock browser clean
+.PHONY: help serve test build pdf bench audit audit-theme notebooks notebooks-check material-oldest lock browser clean
 
 help:
 	@echo "make serve   set up .venv and serve both languages at http://127.0.0.1:8000 (live reload)"
@@ -25,6 +25,7 @@ help:
 	@echo "make notebooks  execute the notebooks whose code or snippets changed (the build does this too)"
 	@echo "             REPO_URL=https://github.com/<owner>/<repo> make notebooks  points Colab at that repository"
 	@echo "make audit   Lighthouse on key pages in both languages, mobile and desktop, against the budgets"
+	@echo "make audit-theme  Lighthouse A/B of each patch in handbook/theme/ (DESIGN.md, Page speed)"
 	@echo "make material-oldest  the built-site and browser tests against the oldest Material requirements.in allows"
 	@echo "make lock    re-pin requirements.txt from requirements.in"
 
@@ -85,6 +86,10 @@ $(LIGHTHOUSE):
 
 audit: $(STAMP) browser $(LIGHTHOUSE)
 	$(PY) benchmarks/audit.py
+
+# Does each theme patch still pay? Interleaved A/B, one patch undone per variant (about 45 min).
+audit-theme: $(STAMP) browser $(LIGHTHOUSE)
+	$(PY) benchmarks/theme_patches.py
 
 # Debian's Chromium for the browser tests (Playwright cannot download a browser here),
 # and WenQuanYi Micro Hei, the Chinese font of the PDF (handbook/pdf.py says why).
