@@ -34,6 +34,8 @@ class Language:
     notebook_links: str = field(repr=False)
     # The shared 404 page shows every language's text (overrides/404.html).
     not_found: dict = field(repr=False)
+    # After each PDF link on the home page, once `make pdf` has printed it (handbook/pdf.py).
+    pdf_size: str = field(repr=False, default=" ({mb} MB)")
 
     @property
     def docs_dir(self) -> str:
@@ -60,6 +62,7 @@ LANGUAGES = (
         },
         notebook_links="[在 Colab 中打开]({colab}) · [下载 .ipynb]({name}.ipynb) · 本页代码调用经过测试的模块 `{modules}`，输出来自真实运行。",
         not_found={"title": "页面不存在", "text": "你要找的页面不存在，可能已被移动或改名。", "home": "返回中文首页"},
+        pdf_size="（{mb} MB）",
     ),
     Language(
         code="en",
@@ -79,6 +82,7 @@ LANGUAGES = (
         notebook_links="[Open in Colab]({colab}) · [Download the .ipynb]({name}.ipynb) · The code calls the tested module `{modules}`; every output comes from a real run.",
         not_found={"title": "Page not found", "text": "The page you are looking for does not exist; it may have moved or been renamed.",
                    "home": "Go to the English home page"},
+        pdf_size=" ({mb} MB)",
     ),
 )
 CODES = tuple(lang.code for lang in LANGUAGES)

@@ -6,12 +6,14 @@ For each language: every page of the nav, in nav order (except the
 interactive practice page and the tags index), is loaded from the built site
 served on 127.0.0.1 and printed with Chromium's own print (Playwright's
 page.pdf) using the site's print stylesheet: answers open, formulas as
-KaTeX HTML, figures loaded, Chinese in the system's CJK font (fonts-noto-cjk).
+KaTeX HTML, figures loaded, Chinese in WenQuanYi Micro Hei (DESIGN.md says why).
 Links point at the published site (each page's canonical URL), not at the
 local server. Then pypdf counts each page's sheets, a table of contents with
 page numbers is printed in front, the parts are merged, every sheet gets its
-number in the footer, and the outline (bookmarks) follows the nav. Output:
-<site>/pdf/handbook-<lang>.pdf, so the deploy publishes it with the site.
+number in the footer, the outline (bookmarks) follows the nav, and identical
+objects (fonts, glyphs) are stored once. Output: <site>/pdf/handbook-<lang>.pdf,
+so the deploy publishes it with the site; both home pages then show each
+PDF's size after its link (label_home_pages).
 
 `check()` fails, naming the PDF and what is missing, when a question heading
 of that language (assets/questions.json) is not in the PDF's text or no CJK
@@ -280,6 +282,32 @@ def question_titles(site_dir: Path, lang: str, anchors: list[str] | None = None)
     return [q["title"] for q in data["questions"] if anchors is None or q["id"] in anchors]
 
 
+def label_sizes(html_text: str, sizes: dict[str, int], label: str) -> tuple[str, list[str]]:
+    """The home page with each PDF link followed by its file's size (readers on mobile data see it before
+    they tap), and the languages whose link was not found. Labelling twice changes nothing."""
+    missing = []
+    for code, size in sizes.items():
+        link = re.compile(rf'<a href="(?:\.\./)?{OUT_DIR}/handbook-{code}\.pdf">[^<]*</a>(?!<span class="pdf-size">)')
+        span = f'<span class="pdf-size">{html.escape(label.format(mb=max(1, round(size / 1e6))))}</span>'
+        html_text, count = link.subn(lambda m: m[0] + span, html_text)
+        if not count and f"handbook-{code}.pdf" not in html_text:
+            missing.append(code)
+    return html_text, missing
+
+
+def label_home_pages(site_dir: Path) -> list[str]:
+    sizes = {code: out.stat().st_size for code in languages.CODES
+             if (out := site_dir / OUT_DIR / f"handbook-{code}.pdf").is_file()}
+    problems = []
+    for lang in languages.LANGUAGES:
+        home = site_dir / lang.root / "index.html"
+        text, missing = label_sizes(home.read_text(encoding="utf-8"), sizes, lang.pdf_size)
+        home.write_text(text, encoding="utf-8")
+        problems += [f"{lang.docs_dir}/index.md: no link to {OUT_DIR}/handbook-{code}.pdf; the home page should "
+                     f"offer every language's PDF (see the other language's index.md)" for code in missing]
+    return problems
+
+
 def main(argv=None) -> int:
     import argparse
     import os
@@ -309,6 +337,7 @@ def main(argv=None) -> int:
             browser.close()
     finally:
         server.shutdown()
+    problems += label_home_pages(site_dir)
     for problem in problems:
         print(problem)
     return 1 if problems else 0
