@@ -26,11 +26,9 @@ What to change in practice
 """
 
 import functools
-import gzip
 import json
 import logging
 import re
-import subprocess
 import time
 from pathlib import Path
 
@@ -42,7 +40,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from snippets.llm_api.chat import chat, make_client
-from snippets._example import parser, save_figure
+from snippets._example import GitPages, parser, read_frozen, save_figure, write_frozen
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = {"glossary": "glossary.md", "fundamentals": "qa/fundamentals.md"}
@@ -163,25 +161,20 @@ def handbook_paragraphs(lang):
 def frozen_corpus():
     """The handbook's text as of one commit (CORPUS), so that editing a page does not move the
     example's figures. `python -m snippets.applied.rag --freeze REV` writes it again from REV."""
-    return json.loads(gzip.decompress(CORPUS.read_bytes()).decode("utf-8"))
+    return read_frozen(CORPUS)
 
 
 def freeze_corpus(rev):
     """CORPUS from the pages at git revision rev: the indexed pages whole, the rest as paragraphs."""
-    def show(path):
-        return subprocess.run(["git", "show", f"{rev}:{path}"], cwd=ROOT, check=True,
-                              capture_output=True, text=True).stdout
-    frozen = {"source": subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, check=True,
-                                       capture_output=True, text=True).stdout.strip()}
+    pages = GitPages(rev)
+    frozen = {"source": pages.source}
     for lang in LANGS:
-        names = subprocess.run(["git", "ls-tree", "-r", "--name-only", rev, f"docs/{lang}/"], cwd=ROOT,
-                               check=True, capture_output=True, text=True).stdout.split()
         paragraphs = []
-        for name in sorted(n for n in names if n.endswith(".md") and "/applied/" not in n):
-            paragraphs += [p for p in re.split(r"\n\s*\n", clean(show(name))) if len(p.split()) > 3 or len(p) > 40]
-        frozen[lang] = {"pages": {page: show(f"docs/{lang}/{rel}") for page, rel in PAGES.items()},
+        for name in (n for n in pages.names(lang) if not n.startswith("applied/")):
+            paragraphs += [p for p in re.split(r"\n\s*\n", clean(pages.text(lang, name))) if len(p.split()) > 3 or len(p) > 40]
+        frozen[lang] = {"pages": {page: pages.text(lang, rel) for page, rel in PAGES.items()},
                         "paragraphs": paragraphs}
-    CORPUS.write_bytes(gzip.compress(json.dumps(frozen, ensure_ascii=False).encode("utf-8"), mtime=0))
+    write_frozen(CORPUS, frozen)
     return frozen["source"]
 
 

@@ -26,16 +26,13 @@ What to change in practice
 """
 
 import functools
-import gzip
-import json
 import re
-import subprocess
 import time
 from pathlib import Path
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
-from snippets._example import parser
+from snippets._example import GitPages, parser, read_frozen, write_frozen
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -75,20 +72,17 @@ def chinese_runs(texts):
 def frozen_corpus():
     """The pages as of one commit (CORPUS), so that editing a page does not move the example's
     figures. `python -m snippets.llm.bpe --freeze REV` writes it again from REV."""
-    return json.loads(gzip.decompress(CORPUS.read_bytes()).decode("utf-8"))
+    return read_frozen(CORPUS)
 
 
 def freeze_corpus(rev):
     """CORPUS from the pages at git revision rev: the TRAIN and HELD_OUT pages of both languages."""
-    def git(*args):
-        return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True,
-                              encoding="utf-8").stdout
-    frozen = {"source": git("rev-parse", "--short", rev).strip()}
+    pages = GitPages(rev)
+    frozen = {"source": pages.source}
     for lang in ("en", "zh"):
-        names = [n.removeprefix(f"docs/{lang}/") for n in git("ls-tree", "-r", "--name-only", rev, f"docs/{lang}/").split()]
-        frozen[lang] = {n: git("show", f"{rev}:docs/{lang}/{n}") for n in sorted(names)
-                        if n.endswith(".md") and n.startswith(TRAIN + (HELD_OUT,)) and n not in EXCLUDED}
-    CORPUS.write_bytes(gzip.compress(json.dumps(frozen, ensure_ascii=False).encode("utf-8"), mtime=0))
+        frozen[lang] = {n: pages.text(lang, n) for n in pages.names(lang)
+                        if n.startswith(TRAIN + (HELD_OUT,)) and n not in EXCLUDED}
+    write_frozen(CORPUS, frozen)
     return frozen["source"]
 
 
