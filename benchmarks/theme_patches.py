@@ -29,6 +29,7 @@ DESIGN.md (Page speed) has the results and what was dropped because of them.
 import argparse
 import io
 import json
+import os
 import random
 import re
 import shutil
@@ -65,7 +66,7 @@ def export_head(dest: Path, drop=()):
 
 def build(src: Path, site: Path, base: str):
     subprocess.run([sys.executable, "scripts/site.py", "build", "--site-dir", str(site)], cwd=src, check=True,
-                   env={**__import__("os").environ, "SITE_URL": base})
+                   env={**os.environ, "SITE_URL": base})
 
 
 def theme_file(site: Path, pattern: str) -> tuple[Path, Path]:
